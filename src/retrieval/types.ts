@@ -1,0 +1,125 @@
+/** Contracts of the retrieval module. */
+
+export interface ExtractedSection {
+  /** Heading path of this section, outermost first, e.g. ["Backup", "WAL archiving"]. */
+  headingPath: string[];
+  /** Character offsets of the section's body in the document's extracted text. */
+  start: number;
+  end: number;
+}
+
+/** A file turned into plain text (the text citations point into). */
+export interface ExtractedDocument {
+  text: string;
+  title: string | undefined;
+  sections: ExtractedSection[];
+  format: "markdown" | "text" | "html" | "pdf" | "docx" | "json";
+}
+
+export interface ChunkDraft {
+  index: number;
+  /** Exact slice of the document text: text === documentText.slice(start, end). */
+  text: string;
+  start: number;
+  end: number;
+  headingPath: string[];
+}
+
+export interface DocumentMeta {
+  /** Stable id: the source URI/path as given at ingest. */
+  id: string;
+  collection: string;
+  source: string;
+  title: string | undefined;
+  contentHash: string;
+  tags: string[];
+  acl: string[];
+  metadata: Record<string, unknown>;
+}
+
+export interface StoredDocument extends DocumentMeta {
+  chunkCount: number;
+  ingestedAt: string;
+}
+
+export interface ChunkRecord extends ChunkDraft {
+  /** `${documentId}#${index}` */
+  id: string;
+  documentId: string;
+  /** Text given to BM25 and the embedder: heading path + chunk text. */
+  indexedText: string;
+  vector: Float32Array;
+}
+
+export interface EmbeddingSignature {
+  modelId: string;
+  sha256: string;
+  dimension: number;
+}
+
+export interface CollectionInfo {
+  name: string;
+  embedding: EmbeddingSignature;
+  documentCount: number;
+  chunkCount: number;
+  createdAt: string;
+}
+
+export interface SearchFilter {
+  /** Caller's ACL groups; a chunk is visible when its acl is empty or shares a group. Undefined = no ACL check (admin/local). */
+  aclGroups?: string[];
+  /** All of these tags must be present. */
+  tags?: string[];
+  documentIds?: string[];
+}
+
+export interface StoreQuery {
+  collection: string;
+  text: string;
+  vector: Float32Array;
+  limit: number;
+  filter?: SearchFilter;
+}
+
+export interface ScoreParts {
+  dense?: number;
+  bm25?: number;
+  /** Rank in each list (1-based), when present. */
+  denseRank?: number;
+  bm25Rank?: number;
+  fused: number;
+  rerank?: number;
+}
+
+export interface SearchHit {
+  chunkId: string;
+  documentId: string;
+  collection: string;
+  source: string;
+  title: string | undefined;
+  headingPath: string[];
+  start: number;
+  end: number;
+  text: string;
+  score: ScoreParts;
+}
+
+export interface KnowledgeStore {
+  readonly kind: "sqlite" | "qdrant";
+  /** Creates the collection or checks that its embedding signature matches (EMBEDDING_MODEL_MISMATCH otherwise). */
+  ensureCollection(name: string, embedding: EmbeddingSignature): Promise<CollectionInfo>;
+  getCollection(name: string): Promise<CollectionInfo | undefined>;
+  listCollections(): Promise<CollectionInfo[]>;
+  deleteCollection(name: string): Promise<boolean>;
+  getDocument(collection: string, documentId: string): Promise<StoredDocument | undefined>;
+  listDocuments(collection: string): Promise<StoredDocument[]>;
+  /** Replaces every chunk, vector and BM25 entry of a document atomically. */
+  replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void>;
+  deleteDocument(collection: string, documentId: string): Promise<boolean>;
+  /** Full text of a document's chunk by id (for citations). */
+  searchDense(query: StoreQuery): Promise<SearchHit[]>;
+  searchBm25(query: StoreQuery): Promise<SearchHit[]>;
+  /** Dense + BM25 fused with reciprocal rank fusion (k = 60). */
+  searchHybrid(query: StoreQuery): Promise<SearchHit[]>;
+  close(): Promise<void>;
+}
