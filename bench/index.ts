@@ -1,0 +1,9 @@
+// `npm run bench -- <name> [--json] [...]`: runs bench/<name>Bench.ts.
+const benches = ["embed", "generate", "ingest", "query"] as const;
+const [name, ...rest] = process.argv.slice(2);
+if (!name || !(benches as readonly string[]).includes(name)) {
+  process.stderr.write(`Usage: npm run bench -- <${benches.join("|")}> [--json]\n`);
+  process.exit(2);
+}
+process.argv = [process.argv[0]!, process.argv[1]!, ...rest];
+await import(`./${name}Bench.ts`);
