@@ -1,0 +1,475 @@
+import Database, { type Database as Db, type Statement } from "better-sqlite3";
+import * as sqliteVec from "sqlite-vec";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { LoreError } from "../errors/index.js";
+import { silentLogger, type Logger } from "../logging/index.js";
+import { ftsMatchExpression } from "./ftsQuery.js";
+import { fuseRrf, type RankedId } from "./rrf.js";
+import { filterCondition } from "./sqliteFilter.js";
+import {
+  DEFAULT_FTS_TOKENIZER,
+  applySchema,
+  assertTokenizer,
+  createCollectionTables,
+  dropCollectionTables,
+  ftsTable,
+  rebuildFts,
+  vecTable,
+} from "./sqliteSchema.js";
+import type {
+  ChunkRecord,
+  CollectionInfo,
+  DocumentMeta,
+  EmbeddingSignature,
+  KnowledgeStore,
+  SearchFilter,
+  SearchHit,
+  StoreQuery,
+  StoredDocument,
+} from "./types.js";
+import { binaryBits, blobToVector, cosineSimilarity, quantizeBinary, vectorToBlob } from "./vectorCodec.js";
+
+export interface SqliteStoreOptions {
+  /** Database file; created with its folder when missing. ":memory:" works for throwaway stores. */
+  path: string;
+  logger?: Logger;
+  /**
+   * FTS5 tokenizer for BM25, e.g. "porter unicode61 remove_diacritics 2". Defaults to the
+   * tokenizer each collection was built with ("unicode61 remove_diacritics 2" for new ones);
+   * when given, collections built with another tokenizer are re-indexed at open.
+   */
+  ftsTokenizer?: string;
+  /**
+   * Dense search is a Hamming pass over 1-bit vectors, then exact cosine on the float32 vectors of
+   * the best `max(limit × denseOversample, denseMinCandidates)` candidates. Defaults to 10 and 200.
+   */
+  denseOversample?: number;
+  denseMinCandidates?: number;
+  /** How deep each list goes before RRF fusion in searchHybrid. Defaults to 50 (at least `limit`). */
+  hybridDepth?: number;
+  /** busy_timeout in ms when another process holds the write lock. Defaults to 5000. */
+  busyTimeoutMs?: number;
+}
+
+interface CollectionRow {
+  id: number;
+  name: string;
+  model_id: string;
+  model_sha256: string;
+  dimension: number;
+  fts_tokenizer: string;
+  created_at: string;
+}
+
+interface DocumentRow {
+  id: string;
+  source: string;
+  title: string | null;
+  content_hash: string;
+  tags: string;
+  acl: string;
+  metadata: string;
+  chunk_count: number;
+  ingested_at: string;
+}
+
+interface HitRow {
+  rowid: number;
+  chunk_id: string;
+  document_id: string;
+  heading_path: string;
+  start: number;
+  end: number;
+  text: string;
+  source: string;
+  title: string | null;
+}
+
+// vec0 refuses k above 4096.
+const MAX_VEC_K = 4096;
+
+export interface SqliteKnowledgeStore extends KnowledgeStore {
+  readonly kind: "sqlite";
+  readonly path: string;
+  /** Exact (brute-force float32) dense search: the ground truth the bench compares the fast path to. */
+  searchDenseExact(query: StoreQuery): Promise<SearchHit[]>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteKnowledgeStore> {
+  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(options.path);
+    sqliteVec.load(db);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
+    applySchema(db);
+  } catch (error) {
+    throw new LoreError("STORE_UNAVAILABLE", `Cannot open the SQLite store at ${options.path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return new SqliteStore(db, options);
+}
+
+class SqliteStore implements SqliteKnowledgeStore {
+  readonly kind = "sqlite" as const;
+  readonly path: string;
+  readonly #db: Db;
+  readonly #logger: Logger;
+  readonly #statements = new Map<string, Statement>();
+  readonly #oversample: number;
+  readonly #minCandidates: number;
+  readonly #hybridDepth: number;
+  readonly #tokenizer: string | undefined;
+
+  constructor(db: Db, options: SqliteStoreOptions) {
+    this.#db = db;
+    this.path = options.path;
+    this.#logger = options.logger ?? silentLogger();
+    this.#oversample = options.denseOversample ?? 10;
+    this.#minCandidates = options.denseMinCandidates ?? 200;
+    this.#hybridDepth = options.hybridDepth ?? 50;
+    this.#tokenizer = options.ftsTokenizer;
+    if (this.#tokenizer !== undefined) this.#retokenize(this.#tokenizer);
+  }
+
+  #retokenize(tokenizer: string): void {
+    assertTokenizer(tokenizer);
+    const stale = this.#db.prepare("SELECT id, name, fts_tokenizer FROM collections WHERE fts_tokenizer != ?").all(tokenizer) as CollectionRow[];
+    for (const row of stale) {
+      this.#logger.info({ collection: row.name, from: row.fts_tokenizer, to: tokenizer }, "re-indexing BM25 with another tokenizer");
+      this.#db.transaction(() => rebuildFts(this.#db, row.id, tokenizer))();
+    }
+  }
+
+  #stmt(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #collectionRow(name: string): CollectionRow | undefined {
+    return this.#stmt("SELECT * FROM collections WHERE name = ?").get(name) as CollectionRow | undefined;
+  }
+
+  #requireCollection(name: string): CollectionRow {
+    const row = this.#collectionRow(name);
+    if (!row) throw new LoreError("NOT_FOUND", `Collection "${name}" does not exist`);
+    return row;
+  }
+
+  #info(row: CollectionRow): CollectionInfo {
+    const counts = this.#stmt("SELECT count(*) AS docs, coalesce(sum(chunk_count), 0) AS chunks FROM documents WHERE collection_id = ?").get(
+      row.id,
+    ) as { docs: number; chunks: number };
+    return {
+      name: row.name,
+      embedding: { modelId: row.model_id, sha256: row.model_sha256, dimension: row.dimension },
+      documentCount: counts.docs,
+      chunkCount: counts.chunks,
+      createdAt: row.created_at,
+    };
+  }
+
+  async ensureCollection(name: string, embedding: EmbeddingSignature): Promise<CollectionInfo> {
+    if (!name) throw new LoreError("BAD_REQUEST", "A collection needs a name");
+    if (!Number.isInteger(embedding.dimension) || embedding.dimension <= 0) {
+      throw new LoreError("BAD_REQUEST", `Invalid embedding dimension ${embedding.dimension}`);
+    }
+    const existing = this.#collectionRow(name);
+    if (existing) {
+      const same =
+        existing.model_id === embedding.modelId && existing.model_sha256 === embedding.sha256 && existing.dimension === embedding.dimension;
+      if (!same) {
+        throw new LoreError(
+          "EMBEDDING_MODEL_MISMATCH",
+          `Collection "${name}" was embedded with ${existing.model_id} (sha256 ${existing.model_sha256.slice(0, 12)}…, ${existing.dimension} dimensions), ` +
+            `not ${embedding.modelId} (sha256 ${embedding.sha256.slice(0, 12)}…, ${embedding.dimension} dimensions). ` +
+            `Vectors of two models are never mixed: re-embed the collection with the new model, or ingest into a new collection.`,
+          { details: { collection: name, stored: { modelId: existing.model_id, sha256: existing.model_sha256, dimension: existing.dimension }, requested: embedding } },
+        );
+      }
+      return this.#info(existing);
+    }
+    const tokenizer = this.#tokenizer ?? DEFAULT_FTS_TOKENIZER;
+    const create = this.#db.transaction(() => {
+      const result = this.#db
+        .prepare("INSERT INTO collections(name, model_id, model_sha256, dimension, fts_tokenizer, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(name, embedding.modelId, embedding.sha256, embedding.dimension, tokenizer, new Date().toISOString());
+      createCollectionTables(this.#db, Number(result.lastInsertRowid), binaryBits(embedding.dimension), tokenizer);
+    });
+    create();
+    this.#logger.info({ collection: name, model: embedding.modelId, dimension: embedding.dimension }, "collection created");
+    return this.#info(this.#requireCollection(name));
+  }
+
+  async getCollection(name: string): Promise<CollectionInfo | undefined> {
+    const row = this.#collectionRow(name);
+    return row ? this.#info(row) : undefined;
+  }
+
+  async listCollections(): Promise<CollectionInfo[]> {
+    const rows = this.#stmt("SELECT * FROM collections ORDER BY name").all() as CollectionRow[];
+    return rows.map((row) => this.#info(row));
+  }
+
+  async deleteCollection(name: string): Promise<boolean> {
+    const row = this.#collectionRow(name);
+    if (!row) return false;
+    this.#db.transaction(() => {
+      dropCollectionTables(this.#db, row.id);
+      this.#db.prepare("DELETE FROM chunk_vectors WHERE rowid IN (SELECT rowid FROM chunks WHERE collection_id = ?)").run(row.id);
+      this.#db.prepare("DELETE FROM chunks WHERE collection_id = ?").run(row.id);
+      this.#db.prepare("DELETE FROM documents WHERE collection_id = ?").run(row.id);
+      this.#db.prepare("DELETE FROM collections WHERE id = ?").run(row.id);
+    })();
+    // Cached statements may name the dropped tables, whose ids a new collection can reuse.
+    this.#statements.clear();
+    this.#logger.info({ collection: name }, "collection deleted");
+    return true;
+  }
+
+  async getDocument(collection: string, documentId: string): Promise<StoredDocument | undefined> {
+    const row = this.#collectionRow(collection);
+    if (!row) return undefined;
+    const doc = this.#stmt("SELECT * FROM documents WHERE collection_id = ? AND id = ?").get(row.id, documentId) as DocumentRow | undefined;
+    return doc ? toStoredDocument(collection, doc) : undefined;
+  }
+
+  async listDocuments(collection: string): Promise<StoredDocument[]> {
+    const row = this.#collectionRow(collection);
+    if (!row) return [];
+    const docs = this.#stmt("SELECT * FROM documents WHERE collection_id = ? ORDER BY id").all(row.id) as DocumentRow[];
+    return docs.map((doc) => toStoredDocument(collection, doc));
+  }
+
+  async replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void> {
+    const row = this.#requireCollection(document.collection);
+    for (const chunk of chunks) {
+      if (chunk.vector.length !== row.dimension) {
+        throw new LoreError("BAD_REQUEST", `Chunk ${chunk.id} has a ${chunk.vector.length}-dimensional vector; collection "${row.name}" holds ${row.dimension}`);
+      }
+      if (chunk.documentId !== document.id) {
+        throw new LoreError("BAD_REQUEST", `Chunk ${chunk.id} belongs to document ${chunk.documentId}, not ${document.id}`);
+      }
+    }
+    const acl = JSON.stringify(document.acl);
+    const tags = JSON.stringify(document.tags);
+    const fts = ftsTable(row.id);
+    const vec = vecTable(row.id);
+    const insertChunk = this.#stmt(
+      `INSERT INTO chunks(collection_id, document_id, idx, chunk_id, text, indexed_text, heading_path, start, "end", acl, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertFts = this.#stmt(`INSERT INTO ${fts}(rowid, indexed_text) VALUES (?, ?)`);
+    const insertVector = this.#stmt("INSERT INTO chunk_vectors(rowid, vector) VALUES (?, ?)");
+    const insertBits = this.#stmt(`INSERT INTO ${vec}(rowid, embedding) VALUES (?, vec_bit(?))`);
+    // One transaction: a crash at any point leaves the previous version of the document whole.
+    this.#db.transaction(() => {
+      this.#deleteDocumentRows(row.id, document.id);
+      this.#stmt(
+        `INSERT INTO documents(collection_id, id, source, title, content_hash, tags, acl, metadata, chunk_count, ingested_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(collection_id, id) DO UPDATE SET source = excluded.source, title = excluded.title, content_hash = excluded.content_hash,
+           tags = excluded.tags, acl = excluded.acl, metadata = excluded.metadata, chunk_count = excluded.chunk_count, ingested_at = excluded.ingested_at`,
+      ).run(
+        row.id,
+        document.id,
+        document.source,
+        document.title ?? null,
+        document.contentHash,
+        tags,
+        acl,
+        JSON.stringify(document.metadata),
+        chunks.length,
+        new Date().toISOString(),
+      );
+      for (const chunk of chunks) {
+        const rowid = BigInt(
+          insertChunk.run(
+            row.id,
+            document.id,
+            chunk.index,
+            chunk.id,
+            chunk.text,
+            chunk.indexedText,
+            JSON.stringify(chunk.headingPath),
+            chunk.start,
+            chunk.end,
+            acl,
+            tags,
+          ).lastInsertRowid,
+        );
+        insertFts.run(rowid, chunk.indexedText);
+        insertVector.run(rowid, vectorToBlob(chunk.vector));
+        insertBits.run(rowid, quantizeBinary(chunk.vector));
+      }
+    })();
+  }
+
+  /** Removes a document's chunks from every index; the caller owns the transaction. */
+  #deleteDocumentRows(collectionId: number, documentId: string): void {
+    const fts = ftsTable(collectionId);
+    const vec = vecTable(collectionId);
+    const chunkRows = "SELECT rowid FROM chunks WHERE collection_id = ? AND document_id = ?";
+    this.#stmt(
+      `INSERT INTO ${fts}(${fts}, rowid, indexed_text) SELECT 'delete', rowid, indexed_text FROM chunks WHERE collection_id = ? AND document_id = ?`,
+    ).run(collectionId, documentId);
+    this.#stmt(`DELETE FROM ${vec} WHERE rowid IN (${chunkRows})`).run(collectionId, documentId);
+    this.#stmt(`DELETE FROM chunk_vectors WHERE rowid IN (${chunkRows})`).run(collectionId, documentId);
+    this.#stmt("DELETE FROM chunks WHERE collection_id = ? AND document_id = ?").run(collectionId, documentId);
+  }
+
+  async deleteDocument(collection: string, documentId: string): Promise<boolean> {
+    const row = this.#collectionRow(collection);
+    if (!row) return false;
+    return this.#db.transaction(() => {
+      this.#deleteDocumentRows(row.id, documentId);
+      return this.#stmt("DELETE FROM documents WHERE collection_id = ? AND id = ?").run(row.id, documentId).changes > 0;
+    })();
+  }
+
+  async searchDense(query: StoreQuery): Promise<SearchHit[]> {
+    const row = this.#queryCollection(query);
+    if (!row) return [];
+    const ranked = this.#denseRanked(row, query.vector, query.limit, query.filter);
+    return this.#hits(row.name, ranked.map((r, i) => ({ id: r.id, score: { dense: r.score, denseRank: i + 1, fused: r.score } })));
+  }
+
+  async searchDenseExact(query: StoreQuery): Promise<SearchHit[]> {
+    const row = this.#queryCollection(query);
+    if (!row) return [];
+    const ranked = this.#denseExact(row, query.vector, query.limit, query.filter);
+    return this.#hits(row.name, ranked.map((r, i) => ({ id: r.id, score: { dense: r.score, denseRank: i + 1, fused: r.score } })));
+  }
+
+  async searchBm25(query: StoreQuery): Promise<SearchHit[]> {
+    const row = this.#queryCollection(query, false);
+    if (!row) return [];
+    const ranked = this.#bm25Ranked(row, query.text, query.limit, query.filter);
+    return this.#hits(row.name, ranked.map((r, i) => ({ id: r.id, score: { bm25: r.score, bm25Rank: i + 1, fused: r.score } })));
+  }
+
+  async searchHybrid(query: StoreQuery): Promise<SearchHit[]> {
+    const row = this.#queryCollection(query);
+    if (!row) return [];
+    const depth = Math.max(query.limit, this.#hybridDepth);
+    const dense = this.#denseRanked(row, query.vector, depth, query.filter);
+    const bm25 = this.#bm25Ranked(row, query.text, depth, query.filter);
+    const fused = fuseRrf(dense, bm25).slice(0, query.limit);
+    return this.#hits(
+      row.name,
+      fused.map(({ id, ...score }) => ({ id, score })),
+    );
+  }
+
+  #queryCollection(query: StoreQuery, needsVector = true): CollectionRow | undefined {
+    if (!Number.isInteger(query.limit) || query.limit <= 0) throw new LoreError("BAD_REQUEST", `Invalid search limit ${query.limit}`);
+    const row = this.#collectionRow(query.collection);
+    if (row && needsVector && query.vector.length !== row.dimension) {
+      throw new LoreError("BAD_REQUEST", `Query vector has ${query.vector.length} dimensions; collection "${row.name}" holds ${row.dimension}`);
+    }
+    return row;
+  }
+
+  /** Hamming top candidates on the 1-bit index (filter applied inside the scan), rescored exactly. */
+  #denseRanked(row: CollectionRow, vector: Float32Array, limit: number, filter: SearchFilter | undefined): RankedId[] {
+    const k = Math.min(MAX_VEC_K, Math.max(limit * this.#oversample, this.#minCandidates));
+    const condition = filterCondition(filter);
+    const restrict = condition.sql
+      ? ` AND rowid IN (SELECT c.rowid FROM chunks c WHERE c.collection_id = ? AND ${condition.sql})`
+      : "";
+    const candidates = this.#stmt(`SELECT rowid FROM ${vecTable(row.id)} WHERE embedding MATCH vec_bit(?) AND k = ?${restrict}`)
+      .pluck()
+      .all(quantizeBinary(vector), k, ...(condition.sql ? [row.id, ...condition.params] : [])) as number[];
+    if (candidates.length === 0) return [];
+    const vectors = this.#stmt("SELECT rowid, vector FROM chunk_vectors WHERE rowid IN (SELECT value FROM json_each(?))").all(
+      JSON.stringify(candidates),
+    ) as Array<{ rowid: number; vector: Buffer }>;
+    return vectors
+      .map((v) => ({ id: v.rowid, score: cosineSimilarity(vector, blobToVector(v.vector)) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  }
+
+  #denseExact(row: CollectionRow, vector: Float32Array, limit: number, filter: SearchFilter | undefined): RankedId[] {
+    const condition = filterCondition(filter);
+    return this.#stmt(
+      `SELECT c.rowid AS id, 1 - vec_distance_cosine(v.vector, ?) AS score FROM chunks c JOIN chunk_vectors v ON v.rowid = c.rowid
+       WHERE c.collection_id = ?${condition.sql ? ` AND ${condition.sql}` : ""} ORDER BY score DESC LIMIT ?`,
+    ).all(vectorToBlob(vector), row.id, ...condition.params, limit) as RankedId[];
+  }
+
+  #bm25Ranked(row: CollectionRow, text: string, limit: number, filter: SearchFilter | undefined): RankedId[] {
+    const match = ftsMatchExpression(text);
+    if (match === undefined) return [];
+    const fts = ftsTable(row.id);
+    const condition = filterCondition(filter);
+    // bm25() is lower-is-better (negative); the contract wants higher-is-better.
+    const sql = condition.sql
+      ? `SELECT ${fts}.rowid AS id, -bm25(${fts}) AS score FROM ${fts} JOIN chunks c ON c.rowid = ${fts}.rowid
+         WHERE ${fts} MATCH ? AND ${condition.sql} ORDER BY bm25(${fts}) LIMIT ?`
+      : `SELECT rowid AS id, -bm25(${fts}) AS score FROM ${fts} WHERE ${fts} MATCH ? ORDER BY rank LIMIT ?`;
+    return this.#stmt(sql).all(match, ...condition.params, limit) as RankedId[];
+  }
+
+  #hits(collection: string, ranked: Array<{ id: number; score: SearchHit["score"] }>): SearchHit[] {
+    if (ranked.length === 0) return [];
+    const rows = this.#stmt(
+      `SELECT c.rowid, c.chunk_id, c.document_id, c.heading_path, c.start, c."end", c.text, d.source, d.title
+       FROM chunks c JOIN documents d ON d.collection_id = c.collection_id AND d.id = c.document_id
+       WHERE c.rowid IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ranked.map((r) => r.id))) as HitRow[];
+    const byId = new Map(rows.map((r) => [r.rowid, r]));
+    const hits: SearchHit[] = [];
+    for (const { id, score } of ranked) {
+      const r = byId.get(id);
+      if (!r) continue;
+      hits.push({
+        chunkId: r.chunk_id,
+        documentId: r.document_id,
+        collection,
+        source: r.source,
+        title: r.title ?? undefined,
+        headingPath: JSON.parse(r.heading_path) as string[],
+        start: r.start,
+        end: r.end,
+        text: r.text,
+        score,
+      });
+    }
+    return hits;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.open) return;
+    this.#statements.clear();
+    this.#db.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function toStoredDocument(collection: string, row: DocumentRow): StoredDocument {
+  return {
+    id: row.id,
+    collection,
+    source: row.source,
+    title: row.title ?? undefined,
+    contentHash: row.content_hash,
+    tags: JSON.parse(row.tags) as string[],
+    acl: JSON.parse(row.acl) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    chunkCount: row.chunk_count,
+    ingestedAt: row.ingested_at,
+  };
+}
