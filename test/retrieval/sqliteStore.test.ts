@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../src/retrieval/index.js";
+import { makeDocument, runKnowledgeStoreContract } from "./storeContract.js";
+import { unitVector } from "./storeVectors.js";
+
+const dir = mkdtempSync(join(tmpdir(), "lore-sqlite-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+runKnowledgeStoreContract("sqlite", () => openSqliteStore({ path: join(dir, "contract.db") }));
+
+const signature = { modelId: "all-MiniLM-L6-v2-int8", sha256: "a".repeat(64), dimension: 384 };
+
+describe("SqliteKnowledgeStore specifics", () => {
+  it("keeps data across reopen and re-indexes BM25 when the tokenizer changes", async () => {
+    const path = join(dir, "tokenizer.db");
+    const first = await openSqliteStore({ path });
+    await first.ensureCollection("docs", signature);
+    const d = makeDocument("docs", "run.md", [{ text: "The service keeps running after restarts." }]);
+    await first.replaceDocument(d.document, d.chunks);
+    const plain = await first.searchBm25({ collection: "docs", text: "runs", vector: d.chunks[0]!.vector, limit: 5 });
+    expect(plain).toEqual([]);
+    await first.close();
+
+    const stemmed = await openSqliteStore({ path, ftsTokenizer: "porter unicode61 remove_diacritics 2" });
+    const hits = await stemmed.searchBm25({ collection: "docs", text: "runs", vector: d.chunks[0]!.vector, limit: 5 });
+    expect(hits.map((h) => h.chunkId)).toEqual(["run.md#0"]);
+    await stemmed.close();
+  });
+
+  it("fast dense path approximates exact search and is exact when the candidates cover the filter", async () => {
+    const path = join(dir, "dense.db");
+    const store = await openSqliteStore({ path });
+    await store.ensureCollection("many", signature);
+    for (let doc = 0; doc < 20; doc++) {
+      const specs = Array.from({ length: 50 }, (_, i) => ({ text: `chunk ${doc}-${i}`, seed: doc * 1000 + i + 1 }));
+      const { document, chunks } = makeDocument("many", `doc-${doc}.md`, specs, { tags: doc === 7 ? ["rare"] : [] });
+      await store.replaceDocument(document, chunks);
+    }
+    const q = { collection: "many", text: "", vector: unitVector(424242), limit: 10 };
+    const exact = await store.searchDenseExact(q);
+    const fast = await store.searchDense(q);
+    const exactIds = exact.map((h) => h.chunkId);
+    // Isotropic random vectors are the hardest case for a 1-bit first pass; real embeddings do better (see the query bench).
+    expect(fast.filter((h) => exactIds.includes(h.chunkId)).length).toBeGreaterThanOrEqual(7);
+    const wide = await openSqliteStore({ path, denseMinCandidates: 1000 });
+    expect((await wide.searchDense(q)).map((h) => h.chunkId)).toEqual(exactIds);
+    await wide.close();
+
+    const rare = { ...q, filter: { tags: ["rare"] } };
+    const filtered = await store.searchDense(rare);
+    expect(filtered).toHaveLength(10);
+    expect(new Set(filtered.map((h) => h.documentId))).toEqual(new Set(["doc-7.md"]));
+    expect(filtered.map((h) => h.chunkId)).toEqual((await store.searchDenseExact(rare)).map((h) => h.chunkId));
+    await store.close();
+  });
+
+  it("rejects vectors of the wrong dimension with BAD_REQUEST", async () => {
+    const store = await openSqliteStore({ path: join(dir, "dims.db") });
+    await store.ensureCollection("c", signature);
+    const d = makeDocument("c", "x.md", [{ text: "x" }], {}, 128);
+    await expect(store.replaceDocument(d.document, d.chunks)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(store.searchDense({ collection: "c", text: "", vector: new Float32Array(10), limit: 3 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await store.close();
+  });
+});
