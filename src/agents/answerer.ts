@@ -1,0 +1,261 @@
+import { randomUUID } from "node:crypto";
+import type { Embedder, GenerationUsage, TextGenerator } from "../inference/types.js";
+import type { SearchHit } from "../retrieval/types.js";
+import { AbortedError, LoreError, isAbortError } from "../errors/index.js";
+import { silentLogger, type Logger } from "../logging/index.js";
+import { decideAbstention, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
+import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
+import { Budget } from "./budget.js";
+import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
+import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
+import { DEFAULT_WEIGHTS, orderForReading, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
+import { EmbeddingCache } from "./embeddingCache.js";
+import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
+import { fallbackPlan, planWithModel } from "./planner.js";
+import type { SearchBackend } from "./searchBackend.js";
+import { chooseWithModel } from "./sentenceChooser.js";
+import { ToolRegistry } from "./toolRegistry.js";
+import type { AskEvent, AskRequest, AskResponse, Plan, VerifiedSentence } from "./types.js";
+
+export interface AnswererOptions {
+  retriever: SearchBackend;
+  generator?: TextGenerator;
+  embedder?: Embedder;
+  logger?: Logger;
+  /** Drop unsupported sentences or keep them flagged. Defaults to "drop". */
+  verifyMode?: "drop" | "flag";
+  /** "model": sub-questions from the generator for multi-part questions; "fallback": rules only. Defaults to "model". */
+  planner?: "model" | "fallback";
+  /** "model": the generator chooses among the best-scored sentences; "scores": scores alone. Defaults to "model". */
+  chooser?: "model" | "scores";
+  abstention?: AbstentionPolicyOptions;
+  weights?: ScoringWeights;
+  /** Extra tools beside knowledge_search. */
+  tools?: ToolRegistry;
+  memory?: ConversationMemory;
+  /** Defaults for AskOptions. */
+  defaults?: { maxSentences?: number; topK?: number; maxSteps?: number; deadlineMs?: number; maxToolCalls?: number };
+}
+
+const MULTI_PART = /\?.*\?|,?\s+(?:and|or)\s+(?:what|which|where|when|how|why|who|is|are|does|do|will|would|should|can)\b/i;
+
+/**
+ * Answers questions from a collection with quoted, verified evidence sentences.
+ *
+ * Measured with a 135M chat model: handed the gold evidence, the model answers 29% right, while the
+ * evidence sentences themselves hold the answer 79% of the time. So the answer is built from
+ * retrieved sentences quoted verbatim (each with exact document offsets), chosen by general scores;
+ * the model is used only where it is cheap and helps — splitting multi-part questions and choosing
+ * among the best candidates with a constrained, ~300-token prompt.
+ */
+export class Answerer {
+  private readonly options: AnswererOptions;
+  private readonly logger: Logger;
+  private readonly tools: ToolRegistry;
+  private readonly memory: ConversationMemory;
+  private readonly cache: EmbeddingCache | undefined;
+
+  constructor(options: AnswererOptions) {
+    this.options = options;
+    this.logger = options.logger ?? silentLogger();
+    this.tools = options.tools ?? new ToolRegistry();
+    if (!this.tools.has("knowledge_search")) this.tools.register(knowledgeSearchTool(options.retriever));
+    this.memory = options.memory ?? new ConversationMemory();
+    this.cache = options.embedder ? new EmbeddingCache(options.embedder) : undefined;
+  }
+
+  /** The registered tools (for an MCP or OpenAI-compatible facade). */
+  get toolRegistry(): ToolRegistry {
+    return this.tools;
+  }
+
+  async askComplete(request: AskRequest): Promise<AskResponse> {
+    for await (const event of this.ask(request)) {
+      if (event.type === "done") return event.response;
+      if (event.type === "error") throw new LoreError(event.code as LoreError["code"], event.message);
+    }
+    throw new LoreError("INTERNAL", "The answer stream ended without a result");
+  }
+
+  async *ask(request: AskRequest): AsyncGenerator<AskEvent> {
+    const question = request.question?.trim() ?? "";
+    if (question.length === 0 || question.length > 4000) {
+      yield { type: "error", code: "BAD_REQUEST", message: "question must be 1-4000 characters" };
+      return;
+    }
+    const d = this.options.defaults ?? {};
+    const o = request.options ?? {};
+    const budget = new Budget({
+      maxSteps: o.maxSteps ?? d.maxSteps ?? 3,
+      maxToolCalls: o.maxSteps ?? d.maxToolCalls ?? 4,
+      deadlineMs: o.deadlineMs ?? d.deadlineMs ?? 30_000,
+    });
+    const { signal, dispose } = deadlineSignal(request.signal, budget.limits.deadlineMs);
+    try {
+      yield* this.run(request, question, budget, signal);
+    } catch (error) {
+      if (request.signal?.aborted || (isAbortError(error) && !signal.aborted)) {
+        yield { type: "error", code: "ABORTED", message: "The request was cancelled" };
+      } else if (signal.aborted) {
+        yield { type: "error", code: "TIMEOUT", message: `The question took longer than ${budget.limits.deadlineMs} ms` };
+      } else if (LoreError.isInstance(error)) {
+        yield { type: "error", code: error.code, message: error.message };
+      } else {
+        this.logger.error({ err: error, requestId: request.requestId }, "ask failed");
+        yield { type: "error", code: "INTERNAL", message: "Internal error while answering" };
+      }
+    } finally {
+      dispose();
+    }
+  }
+
+  private async *run(request: AskRequest, question: string, budget: Budget, signal: AbortSignal): AsyncGenerator<AskEvent> {
+    const started = Date.now();
+    const usage = { promptTokens: 0, completionTokens: 0 };
+    const addUsage = (u: GenerationUsage | undefined) => {
+      if (!u) return;
+      usage.promptTokens += u.promptTokens;
+      usage.completionTokens += u.completionTokens;
+    };
+    const verifyMode = request.options?.verifyMode ?? this.options.verifyMode ?? "drop";
+    const maxSentences = request.options?.maxSentences ?? this.options.defaults?.maxSentences ?? 4;
+    const topK = request.options?.topK ?? this.options.defaults?.topK ?? 8;
+    const conversationId = request.conversationId ?? randomUUID();
+    const history = request.conversationId ? this.memory.get(conversationId) : [];
+    const searchQuestion = expandFollowUp(question, history);
+    if (searchQuestion !== question) budget.record("plan", { followUp: true, expandedQuery: searchQuestion });
+    const context = { collection: request.collection, aclGroups: request.aclGroups, signal };
+
+    const search = async (stepId: number, query: string): Promise<StepHits> => {
+      if (!budget.takeToolCall("knowledge_search")) return { stepId, hits: [] };
+      const t = Date.now();
+      const hits = (await this.tools.call("knowledge_search", { query, limit: topK }, context)) as SearchHit[];
+      budget.record("tool", { tool: "knowledge_search", step: stepId, query, hits: hits.map((h) => h.chunkId), ms: Date.now() - t });
+      return { stepId, hits };
+    };
+
+    // Step 1 (the whole question) always runs, concurrently with the model's plan.
+    budget.takeStep("step 1");
+    let plan: Plan = fallbackPlan(searchQuestion, budget.limits.maxSteps);
+    const wantModelPlan = this.options.generator !== undefined && (this.options.planner ?? "model") === "model" && MULTI_PART.test(searchQuestion);
+    const [first, modelPlan] = await Promise.all([
+      search(1, searchQuestion),
+      wantModelPlan
+        ? planWithModel(this.options.generator!, searchQuestion, budget.limits.maxSteps, signal).catch((error: unknown) => {
+            if (request.signal?.aborted) throw error;
+            return { plan, error: error instanceof Error ? error.message : String(error), usage: undefined };
+          })
+        : undefined,
+    ]);
+    if (modelPlan) {
+      addUsage(modelPlan.usage);
+      plan = modelPlan.plan;
+      if (modelPlan.error) budget.record("plan", { modelPlanRejected: modelPlan.error });
+    }
+    budget.record("plan", { plan });
+    yield { type: "plan", plan };
+    const summarize = (s: StepHits, query: string): AskEvent => ({
+      type: "retrieval",
+      step: s.stepId,
+      query,
+      hits: s.hits.map((h) => ({ chunkId: h.chunkId, documentId: h.documentId, source: h.source, headingPath: h.headingPath, score: h.score })),
+    });
+    yield summarize(first, searchQuestion);
+    const steps: StepHits[] = [first];
+    const more = plan.steps.filter((s) => s.id !== 1 && budget.takeStep(`step ${s.id}`));
+    for (const s of await Promise.all(more.map((s) => search(s.id, s.query)))) {
+      steps.push(s);
+      yield summarize(s, plan.steps.find((p) => p.id === s.stepId)!.query);
+    }
+    if (signal.aborted) throw new AbortedError();
+
+    const allHits = steps.flatMap((s) => s.hits);
+    const candidates = buildCandidates(steps);
+    const queries = [searchQuestion, ...plan.steps.filter((s) => s.id !== 1).map((s) => s.query)];
+    const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
+    const scored = scoreCandidates({
+      question: searchQuestion,
+      queryVectors: vectors ? vectors.slice(0, queries.length) : [],
+      candidates,
+      candidateVectors: vectors ? vectors.slice(queries.length) : candidates.map(() => undefined),
+      weights: this.options.weights ?? DEFAULT_WEIGHTS,
+    });
+    let selected = selectEvidence(scored, { maxSentences, stepIds: plan.steps.map((s) => s.id) });
+    budget.record("verify", { stage: "select", candidates: scored.length, selected: selected.map((c) => ({ id: c.id, score: c.score })) });
+
+    let modelAnswerable: boolean | undefined;
+    if (this.options.generator && (this.options.chooser ?? "model") === "model" && selected.length > 0 && budget.hasTime("choose", 1500)) {
+      const ranked = [...scored].sort((a, b) => b.score.total - a.score.total);
+      const chosen = await chooseWithModel(this.options.generator, question, ranked, { signal }).catch((error: unknown) => {
+        if (request.signal?.aborted) throw error;
+        return { error: error instanceof Error ? error.message : String(error), promptTokens: 0, choice: undefined, usage: undefined };
+      });
+      addUsage(chosen.usage);
+      budget.record("generate", { stage: "choose", promptTokens: chosen.promptTokens, choice: chosen.choice, error: chosen.error });
+      if (chosen.choice) {
+        modelAnswerable = chosen.choice.answerable;
+        // The best-scored sentence stays: the model adds or replaces only the runners-up.
+        const picked = chosen.choice.ids.map((id) => scored.find((c) => c.id === id)).filter((c): c is ScoredCandidate => c !== undefined);
+        const merged = [selected[0]!, ...picked.filter((c) => c !== selected[0])];
+        if (picked.length > 0) selected = merged.slice(0, maxSentences);
+      }
+    }
+    if (signal.aborted) throw new AbortedError();
+
+    const ordered = orderForReading(selected);
+    const verified: VerifiedSentence[] = [];
+    let drafted = 0;
+    let dropped = 0;
+    const supportedCandidates: ScoredCandidate[] = [];
+    for (const c of ordered) {
+      drafted++;
+      const support = scoreSupport({ claim: c.text, ...(c.vector ? { claimVector: c.vector } : {}), evidence: [{ text: c.hit.text }] });
+      if (!support.supported && verifyMode === "drop") {
+        dropped++;
+        continue;
+      }
+      supportedCandidates.push(c);
+      verified.push({ text: c.text, support: support.support, supported: support.supported, citations: [] });
+    }
+    const coverage = questionCoverage(
+      question,
+      supportedCandidates.map((c) => c.text),
+      allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`),
+    );
+    const decision = decideAbstention(
+      {
+        coverage,
+        topSimilarity: Math.max(0, ...supportedCandidates.map((c) => c.score.similarity)),
+        keptSentences: supportedCandidates.length,
+        ...(modelAnswerable !== undefined ? { modelAnswerable } : {}),
+      },
+      this.options.abstention,
+    );
+    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, missingKeyTokens: coverage.missingKeyTokens });
+
+    const response: AskResponse = {
+      conversationId,
+      answer: ABSTAIN_ANSWER,
+      abstained: decision.abstain,
+      sentences: [],
+      citations: [],
+      verification: { drafted, kept: decision.abstain ? 0 : verified.length, dropped: decision.abstain ? drafted : dropped },
+      closestSources: decision.abstain ? closestSources(allHits) : [],
+      trace: budget.trace,
+      usage: { ...usage, firstSentenceMs: null, totalMs: 0 },
+    };
+    if (!decision.abstain) {
+      for (const [i, c] of supportedCandidates.entries()) {
+        const sentence = { ...verified[i]!, citations: [citationFor(c, i + 1)] };
+        response.sentences.push(sentence);
+        response.citations.push(...sentence.citations);
+        response.usage.firstSentenceMs ??= Date.now() - started;
+        yield { type: "sentence", index: i, sentence };
+      }
+      response.answer = response.sentences.map((s) => `${s.text} [${s.citations[0]!.n}]`).join(" ");
+    }
+    response.usage.totalMs = Date.now() - started;
+    if (request.conversationId) this.memory.append(conversationId, { question, answer: response.answer, abstained: response.abstained });
+    yield { type: "done", response };
+  }
+}

@@ -1,0 +1,71 @@
+import type { SearchHit } from "../retrieval/types.js";
+import { splitSentences } from "../verification/index.js";
+
+/** One sentence of a retrieved chunk, located in its document. */
+export interface EvidenceCandidate {
+  /** 1-based, stable for this question (used as the model's choice id). */
+  id: number;
+  text: string;
+  /** Offsets in the document's extracted text. */
+  start: number;
+  end: number;
+  hit: SearchHit;
+  /** Best 0-based rank of the chunk over the steps that retrieved it. */
+  chunkRank: number;
+  /** Plan steps whose retrieval produced this sentence. */
+  stepIds: number[];
+  /** Position of the sentence in its chunk (for neighbour context). */
+  indexInChunk: number;
+  /** Sibling sentences of the same chunk, in order. */
+  siblings: EvidenceCandidate[];
+}
+
+export interface StepHits {
+  stepId: number;
+  hits: SearchHit[];
+}
+
+export interface CandidateOptions {
+  /** Chunks per step whose sentences become candidates. Defaults to 6. */
+  chunksPerStep?: number;
+  /** Shortest candidate sentence, in characters. Defaults to 12. */
+  minChars?: number;
+}
+
+/**
+ * Cuts the retrieved chunks into located sentences. Overlapping chunks repeat sentences, so a
+ * sentence is keyed by (document, start): it keeps the best rank and every step that found it.
+ */
+export function buildCandidates(steps: readonly StepHits[], options: CandidateOptions = {}): EvidenceCandidate[] {
+  const perStep = options.chunksPerStep ?? 6;
+  const minChars = options.minChars ?? 12;
+  const byKey = new Map<string, EvidenceCandidate>();
+  const out: EvidenceCandidate[] = [];
+  for (const step of steps) {
+    step.hits.slice(0, perStep).forEach((hit, rank) => {
+      const siblings: EvidenceCandidate[] = [];
+      splitSentences(hit.text, hit.start).forEach((span, indexInChunk) => {
+        const key = `${hit.documentId}\u0000${span.start}`;
+        const existing = byKey.get(key);
+        if (existing) {
+          existing.chunkRank = Math.min(existing.chunkRank, rank);
+          if (!existing.stepIds.includes(step.stepId)) existing.stepIds.push(step.stepId);
+          siblings.push(existing);
+          return;
+        }
+        const candidate: EvidenceCandidate = { id: 0, text: span.text, start: span.start, end: span.end, hit, chunkRank: rank, stepIds: [step.stepId], indexInChunk, siblings };
+        siblings.push(candidate);
+        byKey.set(key, candidate);
+        if (span.text.length >= minChars) out.push(candidate);
+      });
+    });
+  }
+  out.forEach((c, i) => (c.id = i + 1));
+  return out;
+}
+
+/** The sentences just before and after a candidate in its chunk. */
+export function neighbours(candidate: EvidenceCandidate): EvidenceCandidate[] {
+  const i = candidate.siblings.indexOf(candidate);
+  return [candidate.siblings[i - 1], candidate.siblings[i + 1]].filter((c): c is EvidenceCandidate => c !== undefined);
+}

@@ -1,0 +1,10 @@
+export type * from "./types.js";
+export { Answerer, type AnswererOptions } from "./answerer.js";
+export { ABSTAIN_ANSWER } from "./answerParts.js";
+export type { SearchBackend } from "./searchBackend.js";
+export { ToolRegistry, type ToolDefinition, type ToolContext, type ToolDescription } from "./toolRegistry.js";
+export { knowledgeSearchTool, knowledgeSearchParameters } from "./knowledgeSearchTool.js";
+export { zodToJsonSchema } from "./zodJsonSchema.js";
+export { ConversationMemory, expandFollowUp, type ConversationTurn, type ConversationMemoryOptions } from "./conversationMemory.js";
+export { fallbackPlan, planWithModel, safeParsePlan } from "./planner.js";
+export { Budget, type BudgetLimits } from "./budget.js";

@@ -1,0 +1,45 @@
+import type { QuestionCoverage } from "./questionCoverage.js";
+
+export interface AbstentionSignals {
+  coverage: QuestionCoverage;
+  /** Best query–sentence cosine similarity among the selected evidence. */
+  topSimilarity: number;
+  /** Number of evidence sentences that survived verification. */
+  keptSentences: number;
+  /** The model's constrained yes/no "answerable" verdict, when it was asked. */
+  modelAnswerable?: boolean;
+}
+
+export interface AbstentionPolicyOptions {
+  /** Minimum weighted key-term coverage. Defaults to 0.5. */
+  minCoverage?: number;
+  /** Minimum query–evidence similarity. Defaults to 0.3. */
+  minSimilarity?: number;
+  /** Abstain when the question names an identifier/number found nowhere in the retrieved text. Defaults to true. */
+  vetoOnMissingKeyToken?: boolean;
+  /** Let a "not answerable" verdict of the model trigger abstention. Defaults to false (a 135M model's verdict is noise; a bigger model can turn it on). */
+  trustModelVerdict?: boolean;
+}
+
+export interface AbstentionDecision {
+  abstain: boolean;
+  reasons: string[];
+}
+
+/**
+ * Abstain unless the evidence both resembles the question and covers its distinguishing terms.
+ * A similarity threshold alone transfers badly between corpora (measured: tuned on one corpus,
+ * it abstained on none of another's unanswerable questions); coverage of the question's rare
+ * terms is a property of the question and the evidence, not of the corpus' embedding geometry.
+ */
+export function decideAbstention(signals: AbstentionSignals, options: AbstentionPolicyOptions = {}): AbstentionDecision {
+  const reasons: string[] = [];
+  if (signals.keptSentences === 0) reasons.push("no supported evidence sentence");
+  if (signals.coverage.coverage < (options.minCoverage ?? 0.5)) reasons.push(`key-term coverage ${signals.coverage.coverage.toFixed(2)} below threshold`);
+  if (signals.topSimilarity < (options.minSimilarity ?? 0.3)) reasons.push(`similarity ${signals.topSimilarity.toFixed(2)} below threshold`);
+  if ((options.vetoOnMissingKeyToken ?? true) && signals.coverage.missingKeyTokens.length > 0) {
+    reasons.push(`question terms not in the knowledge base: ${signals.coverage.missingKeyTokens.join(", ")}`);
+  }
+  if (options.trustModelVerdict && signals.modelAnswerable === false) reasons.push("model judged the evidence insufficient");
+  return { abstain: reasons.length > 0, reasons };
+}

@@ -1,0 +1,6 @@
+export { splitSentences, type SentenceSpan } from "./sentenceSplitter.js";
+export { contentStems, keyTokens, containsToken, stem, words, isStopword } from "./terms.js";
+export { scoreSupport, cosine, type SupportInput, type SupportScore, type SupportOptions, type EvidenceText } from "./supportScorer.js";
+export { questionCoverage, type QuestionCoverage, type CoverageTerm } from "./questionCoverage.js";
+export { decideAbstention, type AbstentionSignals, type AbstentionPolicyOptions, type AbstentionDecision } from "./abstentionPolicy.js";
+export { checkCitation, type CitableChunk, type CitationSpan, type CitationProblem } from "./citationCheck.js";

@@ -1,0 +1,74 @@
+/**
+ * Tokenisation shared by the verification signals. Identifiers ("/etc/cron.allow", "auth.=notice",
+ * "net.ifnames=0", "edquota -t") are kept whole as well as split into words, because they are the
+ * tokens a wrong answer most often gets wrong.
+ */
+
+// Generic English function words and question scaffolding; never corpus-specific terms.
+const STOPWORDS = new Set(
+  (
+    "a about above after again against all also am an and any are as at be because been before being below between both but by can " +
+    "could did do does doing done down during each either else even ever every few for from further get gets getting give given go goes " +
+    "had has have having he her here him his how however i if in into is it its itself just keep keeps know let like made make makes " +
+    "many may me might more most much must my need needs neither never no nor not now of off often on once one only or other our out " +
+    "over own per please rather really same say says see seem seems set should since so some someone something still such sure take " +
+    "tell than that the their them then there these they thing things this those though through thus to too under until up upon us use " +
+    "used uses using usually very via want wants was way ways we well were what whatever when where whether which while who whom whose " +
+    "why will with within without would yes yet you your yours instead actually already always anyone anything everything someone " +
+    "able allowed cannot can't don't doesn't isn't won't i'm i've it's what's etc e.g i.e"
+  ).split(/\s+/),
+);
+
+/** Lower-cased words (letters, digits, `_`). */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+}
+
+/** Folds plural/verb suffixes so "quotas" meets "quota" and "restricted" meets "restrict". */
+export function stem(word: string): string {
+  if (word.length <= 4 || /\d/.test(word)) return word;
+  return word.replace(/(?:ing|ies|ied|es|ed|s|ly)$/, "") || word;
+}
+
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
+/** Content words of a text, stemmed, stopwords and one-letter words dropped, de-duplicated. */
+export function contentStems(text: string): string[] {
+  const kept = words(text).filter((w) => !STOPWORDS.has(w) && (w.length > 1 || /\d/.test(w)));
+  return [...new Set(kept.map(stem))];
+}
+
+/**
+ * Tokens whose exact form matters: numbers, paths, options, dotted/underscored/hyphenated names,
+ * key=value settings. A claim that carries one of them must find it verbatim in its evidence.
+ */
+export function keyTokens(text: string): string[] {
+  const raw = text.match(/[^\s"'“”‘’`()\[\]{}<>,;]+/g) ?? [];
+  const out = new Set<string>();
+  for (let token of raw) {
+    token = token.replace(/[.:!?]+$/, "");
+    if (token.length === 0) continue;
+    const isNumber = /\d/.test(token);
+    const isPath = /\//.test(token) && token.length > 1;
+    const isOption = /^--?[\p{L}\d]/u.test(token);
+    const isIdentifier = /[\p{L}\d][._=:@][\p{L}\d=]/u.test(token) || /[\p{L}\d][_][\p{L}\d]/u.test(token);
+    if (isNumber || isPath || isOption || isIdentifier) out.add(token.toLowerCase());
+  }
+  return [...out];
+}
+
+/** Whether `token` occurs in `text` as a whole token (not inside a longer identifier). */
+export function containsToken(text: string, token: string): boolean {
+  const hay = text.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const at = hay.indexOf(token, from);
+    if (at < 0) return false;
+    const before = at === 0 ? " " : hay[at - 1]!;
+    const after = at + token.length >= hay.length ? " " : hay[at + token.length]!;
+    if (!/[\p{L}\p{N}_]/u.test(before) && !/[\p{L}\p{N}_]/u.test(after)) return true;
+    from = at + 1;
+  }
+}
