@@ -3,3 +3,4 @@ export { openSqliteStore, type SqliteKnowledgeStore, type SqliteStoreOptions } f
 export { DEFAULT_FTS_TOKENIZER } from "./sqliteSchema.js";
 export { fuseRrf, RRF_K, type FusedEntry, type RankedId } from "./rrf.js";
 export { ftsMatchExpression, ftsTerms } from "./ftsQuery.js";
+export { openQdrantStore, type QdrantKnowledgeStore, type QdrantStoreOptions } from "./qdrantStore.js";

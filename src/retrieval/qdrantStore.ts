@@ -1,0 +1,457 @@
+import { randomUUID } from "node:crypto";
+import { QdrantClient, type Schemas } from "@qdrant/js-client-rest";
+import { LoreError } from "../errors/index.js";
+import { silentLogger, type Logger } from "../logging/index.js";
+import { collectionPointId, documentPointId } from "./pointId.js";
+import { isQdrantNotFound, toLoreError } from "./qdrantErrors.js";
+import {
+  collectionRecordPoint,
+  documentRecordPoint,
+  parseChunkPayload,
+  parseCollectionRecord,
+  parseDocumentRecord,
+  recordFilter,
+  toSearchHit,
+  toStoredDocument,
+  type CollectionRecord,
+  type DocumentRecord,
+  type ParsedChunkPayload,
+} from "./qdrantRecords.js";
+import {
+  CHUNK_INDEXED_FIELDS,
+  META_INDEXED_FIELDS,
+  bm25QueryBody,
+  chunkPoint,
+  createChunkCollectionBody,
+  createMetaCollectionBody,
+  denseQueryBody,
+  hasSearchableTerms,
+  hybridQueryBody,
+  matchesNothing,
+} from "./qdrantRequests.js";
+import type {
+  ChunkRecord,
+  CollectionInfo,
+  DocumentMeta,
+  EmbeddingSignature,
+  KnowledgeStore,
+  SearchHit,
+  StoreQuery,
+  StoredDocument,
+} from "./types.js";
+
+export interface QdrantStoreOptions {
+  /** e.g. http://localhost:6333 */
+  url: string;
+  apiKey?: string;
+  /** Prefix of every Qdrant collection Lore creates ("lore_docs" for collection "docs"). Defaults to "lore_". */
+  prefix?: string;
+  logger?: Logger;
+  /** Points per upsert request. Defaults to 256. */
+  batchSize?: number;
+  /** How deep each list goes before fusion in searchHybrid. Defaults to 50 (at least `limit`). */
+  hybridDepth?: number;
+  /** Per-request timeout in ms. Defaults to 30000. */
+  timeoutMs?: number;
+}
+
+export interface QdrantKnowledgeStore extends KnowledgeStore {
+  readonly kind: "qdrant";
+  readonly url: string;
+  /** Qdrant collection holding the chunks of a Lore collection. */
+  qdrantCollectionName(collection: string): string;
+  /** Qdrant collection holding Lore's collection and document records. */
+  readonly metaCollectionName: string;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Extra hits fetched so that dropping chunks of a superseded generation rarely leaves a list short. */
+const STALE_SLACK = 8;
+const META_SUFFIX = "_meta";
+
+/** Connects to Qdrant (checking it answers) and creates Lore's meta collection when missing. */
+export async function openQdrantStore(options: QdrantStoreOptions): Promise<QdrantKnowledgeStore> {
+  const logger = (options.logger ?? silentLogger()).child({ component: "qdrantStore" });
+  let client: QdrantClient;
+  try {
+    // The API key goes in a header: passing `apiKey` makes the client console.warn on plain http.
+    client = new QdrantClient({
+      url: options.url,
+      checkCompatibility: false,
+      timeout: options.timeoutMs ?? 30_000,
+      ...(options.apiKey ? { headers: { "api-key": options.apiKey } } : {}),
+    });
+  } catch (error) {
+    throw new LoreError("BAD_REQUEST", `Invalid Qdrant URL ${options.url}: ${(error as Error).message}`, { cause: error });
+  }
+  if (options.apiKey && options.url.startsWith("http://")) logger.warn({ url: options.url }, "Qdrant API key sent over plain http");
+  const store = new QdrantStore(client, options, logger);
+  await store.init();
+  return store;
+}
+
+class QdrantStore implements QdrantKnowledgeStore {
+  readonly kind = "qdrant" as const;
+  readonly url: string;
+  readonly metaCollectionName: string;
+  readonly #client: QdrantClient;
+  readonly #logger: Logger;
+  readonly #prefix: string;
+  readonly #batchSize: number;
+  readonly #hybridDepth: number;
+  /** In-process callers creating the same collection at once share one creation. */
+  readonly #creating = new Map<string, Promise<void>>();
+
+  constructor(client: QdrantClient, options: QdrantStoreOptions, logger: Logger) {
+    this.#client = client;
+    this.url = options.url;
+    this.#logger = logger;
+    this.#prefix = options.prefix ?? "lore_";
+    this.#batchSize = Math.max(1, options.batchSize ?? 256);
+    this.#hybridDepth = Math.max(1, options.hybridDepth ?? 50);
+    this.metaCollectionName = `${this.#prefix}${META_SUFFIX}`;
+  }
+
+  qdrantCollectionName(collection: string): string {
+    return `${this.#prefix}${collection}`;
+  }
+
+  /** Runs one Qdrant call, turning its failure into a LoreError. */
+  async #call<T>(action: string, run: (client: QdrantClient) => Promise<T>): Promise<T> {
+    try {
+      return await run(this.#client);
+    } catch (error) {
+      throw toLoreError(error, this.url, action);
+    }
+  }
+
+  async init(): Promise<void> {
+    const version = await this.#call("report its version", (c) => c.versionInfo());
+    this.#logger.info({ url: this.url, version: version.version, prefix: this.#prefix }, "connected to Qdrant");
+    const meta = this.metaCollectionName;
+    const { exists } = await this.#call("check the meta collection", (c) => c.collectionExists(meta));
+    if (!exists) await this.#createQdrantCollection(meta, createMetaCollectionBody(), META_INDEXED_FIELDS);
+  }
+
+  async #createQdrantCollection(name: string, body: Schemas["CreateCollection"], keywordFields: readonly string[]): Promise<void> {
+    try {
+      await this.#client.createCollection(name, body);
+    } catch (error) {
+      // Another process may have created it between our check and this call; that is fine.
+      const { exists } = await this.#call("check a collection", (c) => c.collectionExists(name));
+      if (!exists) throw toLoreError(error, this.url, `create collection ${name}`);
+    }
+    for (const field of keywordFields) {
+      await this.#call(`index payload field ${field}`, (c) => c.createPayloadIndex(name, { field_name: field, field_schema: "keyword", wait: true }));
+    }
+  }
+
+  async #collectionRecord(name: string): Promise<CollectionRecord | undefined> {
+    const points = await this.#call("read a collection record", (c) =>
+      c.retrieve(this.metaCollectionName, { ids: [collectionPointId(name)], with_payload: true, with_vector: false }),
+    );
+    return points[0] ? parseCollectionRecord(points[0].payload) : undefined;
+  }
+
+  async #documentRecords(collection: string, documentIds: string[]): Promise<Map<string, DocumentRecord>> {
+    const records = new Map<string, DocumentRecord>();
+    if (documentIds.length === 0) return records;
+    const points = await this.#call("read document records", (c) =>
+      c.retrieve(this.metaCollectionName, {
+        ids: documentIds.map((id) => documentPointId(collection, id)),
+        with_payload: true,
+        with_vector: false,
+      }),
+    );
+    for (const point of points) {
+      const record = parseDocumentRecord(point.payload);
+      if (record && record.collection === collection) records.set(record.documentId, record);
+    }
+    return records;
+  }
+
+  async #info(record: CollectionRecord): Promise<CollectionInfo> {
+    const [documents, chunks] = await Promise.all([
+      this.#call("count documents", (c) => c.count(this.metaCollectionName, { filter: recordFilter("document", record.collection), exact: true })),
+      this.#call("count chunks", (c) => c.count(this.qdrantCollectionName(record.collection), { exact: true })).catch((error: unknown) => {
+        if (LoreError.isInstance(error) && error.code === "NOT_FOUND") return { count: 0 };
+        throw error;
+      }),
+    ]);
+    return {
+      name: record.collection,
+      embedding: { modelId: record.modelId, sha256: record.sha256, dimension: record.dimension },
+      documentCount: documents.count,
+      // Counted points: exact except while a replace is in flight or after an interrupted one (until that document's next replace).
+      chunkCount: chunks.count,
+      createdAt: record.createdAt,
+    };
+  }
+
+  async ensureCollection(name: string, embedding: EmbeddingSignature): Promise<CollectionInfo> {
+    if (!name) throw new LoreError("BAD_REQUEST", "A collection needs a name");
+    if (this.qdrantCollectionName(name) === this.metaCollectionName) throw new LoreError("BAD_REQUEST", `Collection name "${name}" is reserved`);
+    if (!Number.isInteger(embedding.dimension) || embedding.dimension <= 0) {
+      throw new LoreError("BAD_REQUEST", `Invalid embedding dimension ${embedding.dimension}`);
+    }
+    let existing = await this.#collectionRecord(name);
+    if (!existing) {
+      let creating = this.#creating.get(name);
+      if (!creating) {
+        creating = this.#createCollection(name, embedding).finally(() => this.#creating.delete(name));
+        this.#creating.set(name, creating);
+      }
+      await creating;
+      existing = await this.#collectionRecord(name);
+      if (!existing) throw new LoreError("STORE_UNAVAILABLE", `Collection "${name}" vanished right after it was created`);
+    }
+    const same = existing.modelId === embedding.modelId && existing.sha256 === embedding.sha256 && existing.dimension === embedding.dimension;
+    if (!same) {
+      throw new LoreError(
+        "EMBEDDING_MODEL_MISMATCH",
+        `Collection "${name}" holds vectors of ${existing.modelId} (sha256 ${existing.sha256.slice(0, 12)}…, ${existing.dimension} dimensions), ` +
+          `not ${embedding.modelId} (sha256 ${embedding.sha256.slice(0, 12)}…, ${embedding.dimension} dimensions); ` +
+          `re-embed the collection or ingest into a new one — vectors of two models are never mixed.`,
+        { details: { collection: name, stored: { modelId: existing.modelId, sha256: existing.sha256, dimension: existing.dimension }, requested: embedding } },
+      );
+    }
+    return this.#info(existing);
+  }
+
+  /**
+   * The record is written last, so a collection exists for Lore only once its Qdrant collection and
+   * indexes are ready. A Qdrant collection without a record is a leftover of an interrupted create
+   * or delete: it is dropped and made afresh, so no stale points or wrong dimension survive.
+   */
+  async #createCollection(name: string, embedding: EmbeddingSignature): Promise<void> {
+    const qname = this.qdrantCollectionName(name);
+    const { exists } = await this.#call("check a collection", (c) => c.collectionExists(qname));
+    if (exists) {
+      this.#logger.warn({ collection: name, qdrantCollection: qname }, "dropping a Qdrant collection left without a Lore record");
+      await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname));
+    }
+    await this.#createQdrantCollection(qname, createChunkCollectionBody(embedding.dimension), CHUNK_INDEXED_FIELDS);
+    const point = collectionRecordPoint(name, embedding, new Date().toISOString());
+    await this.#call("write a collection record", (c) => c.upsert(this.metaCollectionName, { wait: true, points: [point] }));
+    this.#logger.info({ collection: name, qdrantCollection: qname, model: embedding.modelId, dimension: embedding.dimension }, "collection created");
+  }
+
+  async getCollection(name: string): Promise<CollectionInfo | undefined> {
+    const record = await this.#collectionRecord(name);
+    return record ? this.#info(record) : undefined;
+  }
+
+  async listCollections(): Promise<CollectionInfo[]> {
+    const records: CollectionRecord[] = [];
+    for await (const payload of this.#scrollMeta(recordFilter("collection"))) {
+      const record = parseCollectionRecord(payload);
+      if (record) records.push(record);
+    }
+    records.sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : 0));
+    return Promise.all(records.map((record) => this.#info(record)));
+  }
+
+  async *#scrollMeta(filter: Schemas["Filter"]): AsyncIterable<unknown> {
+    let offset: Schemas["ExtendedPointId"] | undefined;
+    do {
+      const page = await this.#call("list records", (c) =>
+        c.scroll(this.metaCollectionName, { filter, limit: 256, with_payload: true, with_vector: false, ...(offset !== undefined ? { offset } : {}) }),
+      );
+      for (const point of page.points) yield point.payload;
+      const next = page.next_page_offset;
+      offset = typeof next === "string" || typeof next === "number" ? next : undefined;
+    } while (offset !== undefined);
+  }
+
+  /** The record goes first, so the collection disappears for readers at once; the rest is cleanup. */
+  async deleteCollection(name: string): Promise<boolean> {
+    const record = await this.#collectionRecord(name);
+    if (record) {
+      await this.#call("delete a collection record", (c) =>
+        c.delete(this.metaCollectionName, { wait: true, points: [collectionPointId(name)] }),
+      );
+    }
+    const qname = this.qdrantCollectionName(name);
+    await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname)).catch((error: unknown) => {
+      if (!(LoreError.isInstance(error) && error.code === "NOT_FOUND")) throw error;
+    });
+    await this.#call("delete document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));
+    if (record) this.#logger.info({ collection: name }, "collection deleted");
+    return record !== undefined;
+  }
+
+  async getDocument(collection: string, documentId: string): Promise<StoredDocument | undefined> {
+    const record = (await this.#documentRecords(collection, [documentId])).get(documentId);
+    return record ? toStoredDocument(record) : undefined;
+  }
+
+  async listDocuments(collection: string): Promise<StoredDocument[]> {
+    const documents: StoredDocument[] = [];
+    for await (const payload of this.#scrollMeta(recordFilter("document", collection))) {
+      const record = parseDocumentRecord(payload);
+      if (record) documents.push(toStoredDocument(record));
+    }
+    return documents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * Qdrant has no multi-point transactions, so a replace is made atomic for readers by generations:
+   * 1. the new chunks are upserted under fresh point ids tagged with a new `generation`;
+   * 2. the document record is flipped to that generation (one point write: atomic);
+   * 3. chunks of every other generation of the document are deleted.
+   * Every search keeps only chunks whose generation is their document's current one (one extra
+   * lookup of the hits' document records), so a reader sees the old version until step 2 and the
+   * new one after it — never a mix, never nothing. A crash before step 2 leaves invisible orphans
+   * that the document's next replace or delete removes.
+   */
+  async replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void> {
+    const collection = await this.#collectionRecord(document.collection);
+    if (!collection) throw new LoreError("NOT_FOUND", `Collection "${document.collection}" does not exist`);
+    for (const chunk of chunks) {
+      if (chunk.vector.length !== collection.dimension) {
+        throw new LoreError(
+          "BAD_REQUEST",
+          `Chunk ${chunk.id} has a ${chunk.vector.length}-dimensional vector; collection "${collection.collection}" holds ${collection.dimension}`,
+        );
+      }
+      if (chunk.documentId !== document.id) {
+        throw new LoreError("BAD_REQUEST", `Chunk ${chunk.id} belongs to document ${chunk.documentId}, not ${document.id}`);
+      }
+    }
+    const qname = this.qdrantCollectionName(document.collection);
+    const generation = randomUUID();
+    const ofDocument: Schemas["Condition"] = { key: "documentId", match: { value: document.id } };
+    try {
+      for (let i = 0; i < chunks.length; i += this.#batchSize) {
+        const points = chunks.slice(i, i + this.#batchSize).map((chunk) => chunkPoint(document, chunk, generation));
+        await this.#call("upsert chunks", (c) => c.upsert(qname, { wait: true, points }));
+      }
+    } catch (error) {
+      await this.#client
+        .delete(qname, { wait: true, filter: { must: [ofDocument, { key: "generation", match: { value: generation } }] } })
+        .catch((cleanup: unknown) => this.#logger.warn({ err: cleanup, documentId: document.id }, "could not remove a failed generation's chunks"));
+      throw error;
+    }
+    const record = documentRecordPoint(document, generation, chunks.length, new Date().toISOString());
+    await this.#call("write a document record", (c) => c.upsert(this.metaCollectionName, { wait: true, points: [record] }));
+    try {
+      await this.#client.delete(qname, { wait: true, filter: { must: [ofDocument], must_not: [{ key: "generation", match: { value: generation } }] } });
+    } catch (error) {
+      // The new version is already the visible one; leftovers are invisible and go with the next replace.
+      this.#logger.warn({ err: toLoreError(error, this.url, "delete old chunks"), documentId: document.id }, "old chunks not deleted");
+    }
+    this.#logger.debug({ collection: document.collection, documentId: document.id, chunks: chunks.length, generation }, "document replaced");
+  }
+
+  async deleteDocument(collection: string, documentId: string): Promise<boolean> {
+    if (!(await this.#collectionRecord(collection))) return false;
+    const existed = (await this.#documentRecords(collection, [documentId])).has(documentId);
+    await this.#call("delete a document record", (c) =>
+      c.delete(this.metaCollectionName, { wait: true, points: [documentPointId(collection, documentId)] }),
+    );
+    await this.#call("delete a document's chunks", (c) =>
+      c.delete(this.qdrantCollectionName(collection), { wait: true, filter: { must: [{ key: "documentId", match: { value: documentId } }] } }),
+    ).catch((error: unknown) => {
+      if (!(LoreError.isInstance(error) && error.code === "NOT_FOUND")) throw error;
+    });
+    return existed;
+  }
+
+  async searchDense(query: StoreQuery): Promise<SearchHit[]> {
+    if (!validQuery(query)) return [];
+    const body = denseQueryBody({ ...query, limit: query.limit + STALE_SLACK });
+    const points = await this.#query(query.collection, body);
+    if (!points) return [];
+    const current = await this.#current(query.collection, [points]);
+    return current[0]!.slice(0, query.limit).map(({ payload, score }, i) => toSearchHit(payload, { dense: score, denseRank: i + 1, fused: score }));
+  }
+
+  async searchBm25(query: StoreQuery): Promise<SearchHit[]> {
+    if (!validQuery(query) || !hasSearchableTerms(query.text)) return [];
+    const body = bm25QueryBody({ ...query, limit: query.limit + STALE_SLACK });
+    const points = await this.#query(query.collection, body);
+    if (!points) return [];
+    const current = await this.#current(query.collection, [points]);
+    return current[0]!.slice(0, query.limit).map(({ payload, score }, i) => toSearchHit(payload, { bm25: score, bm25Rank: i + 1, fused: score }));
+  }
+
+  /**
+   * Ranking is Qdrant's: prefetch + RRF fusion in the Query API. The same batch request (one round
+   * trip) also runs the dense and BM25 lists at the prefetch depth, only to fill the hits' score
+   * parts (dense/bm25 score and rank), which a fused query does not report.
+   */
+  async searchHybrid(query: StoreQuery): Promise<SearchHit[]> {
+    if (!validQuery(query)) return [];
+    const depth = Math.max(query.limit, this.#hybridDepth) + STALE_SLACK;
+    const searches: Schemas["QueryRequest"][] = [
+      hybridQueryBody({ ...query, limit: query.limit + STALE_SLACK, depth }),
+      denseQueryBody({ ...query, limit: depth }),
+    ];
+    if (hasSearchableTerms(query.text)) searches.push(bm25QueryBody({ ...query, limit: depth }));
+    const qname = this.qdrantCollectionName(query.collection);
+    let responses: Schemas["QueryResponse"][];
+    try {
+      responses = await this.#client.queryBatch(qname, { searches });
+    } catch (error) {
+      if (isQdrantNotFound(error)) return [];
+      throw toLoreError(error, this.url, "run a hybrid query");
+    }
+    const [fused = [], dense = [], bm25 = []] = await this.#current(
+      query.collection,
+      responses.map((r) => r.points),
+    );
+    const rankOf = (list: CurrentPoint[]) => new Map(list.map((p, i) => [p.payload.chunkId, { score: p.score, rank: i + 1 }]));
+    const denseRanks = rankOf(dense);
+    const bm25Ranks = rankOf(bm25);
+    return fused.slice(0, query.limit).map(({ payload, score }) => {
+      const parts: SearchHit["score"] = { fused: score };
+      const d = denseRanks.get(payload.chunkId);
+      const b = bm25Ranks.get(payload.chunkId);
+      if (d) Object.assign(parts, { dense: d.score, denseRank: d.rank });
+      if (b) Object.assign(parts, { bm25: b.score, bm25Rank: b.rank });
+      return toSearchHit(payload, parts);
+    });
+  }
+
+  /** Runs one query; undefined when the collection does not exist (searches on it find nothing). */
+  async #query(collection: string, body: Schemas["QueryRequest"]): Promise<Schemas["ScoredPoint"][] | undefined> {
+    try {
+      return (await this.#client.query(this.qdrantCollectionName(collection), body)).points;
+    } catch (error) {
+      if (isQdrantNotFound(error)) return undefined;
+      throw toLoreError(error, this.url, "run a query");
+    }
+  }
+
+  /** Keeps, in each list, the points of their document's current generation (see replaceDocument). */
+  async #current(collection: string, lists: Schemas["ScoredPoint"][][]): Promise<CurrentPoint[][]> {
+    const parsed = lists.map((points) =>
+      points.flatMap((point) => {
+        const payload = parseChunkPayload(point.payload);
+        if (!payload) this.#logger.warn({ pointId: point.id }, "chunk point without a Lore payload skipped");
+        return payload ? [{ payload, score: point.score }] : [];
+      }),
+    );
+    const documentIds = [...new Set(parsed.flatMap((list) => list.map((p) => p.payload.documentId)))];
+    const records = await this.#documentRecords(collection, documentIds);
+    return parsed.map((list) => list.filter((p) => records.get(p.payload.documentId)?.generation === p.payload.generation));
+  }
+
+  async close(): Promise<void> {
+    // The REST client holds no resources beyond pooled keep-alive sockets, which close when idle.
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+interface CurrentPoint {
+  payload: ParsedChunkPayload;
+  score: number;
+}
+
+function validQuery(query: StoreQuery): boolean {
+  if (!Number.isInteger(query.limit) || query.limit <= 0) throw new LoreError("BAD_REQUEST", `Invalid search limit ${query.limit}`);
+  return !matchesNothing(query.filter);
+}
