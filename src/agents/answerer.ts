@@ -37,6 +37,7 @@ export interface AnswererOptions {
   defaults?: { maxSentences?: number; topK?: number; maxSteps?: number; deadlineMs?: number; maxToolCalls?: number };
 }
 
+const MAX_PLAN_STEPS = 4;
 const MULTI_PART = /\?.*\?|,?\s+(?:and|or)\s+(?:what|which|where|when|how|why|who|is|are|does|do|will|would|should|can)\b/i;
 
 /**
@@ -136,12 +137,13 @@ export class Answerer {
 
     // Step 1 (the whole question) always runs, concurrently with the model's plan.
     budget.takeStep("step 1");
-    let plan: Plan = fallbackPlan(searchQuestion, budget.limits.maxSteps);
+    // Plans may propose more steps than the budget allows: the budget cuts them and says so in the trace.
+    let plan: Plan = fallbackPlan(searchQuestion, MAX_PLAN_STEPS);
     const wantModelPlan = this.options.generator !== undefined && (this.options.planner ?? "model") === "model" && MULTI_PART.test(searchQuestion);
     const [first, modelPlan] = await Promise.all([
       search(1, searchQuestion),
       wantModelPlan
-        ? planWithModel(this.options.generator!, searchQuestion, budget.limits.maxSteps, signal).catch((error: unknown) => {
+        ? planWithModel(this.options.generator!, searchQuestion, MAX_PLAN_STEPS, signal).catch((error: unknown) => {
             if (request.signal?.aborted) throw error;
             return { plan, error: error instanceof Error ? error.message : String(error), usage: undefined };
           })
@@ -225,7 +227,7 @@ export class Answerer {
     const decision = decideAbstention(
       {
         coverage,
-        topSimilarity: Math.max(0, ...supportedCandidates.map((c) => c.score.similarity)),
+        ...(this.cache ? { topSimilarity: Math.max(0, ...supportedCandidates.map((c) => c.score.similarity)) } : {}),
         keptSentences: supportedCandidates.length,
         ...(modelAnswerable !== undefined ? { modelAnswerable } : {}),
       },

@@ -1,6 +1,6 @@
 import type { ChatMessage, GenerationUsage, TextGenerator } from "../inference/types.js";
 import type { SafeResult } from "../errors/index.js";
-import { contentStems } from "../verification/index.js";
+import { contentStems, splitSentences } from "../verification/index.js";
 import type { Plan, PlanStep } from "./types.js";
 
 const PLAN_SCHEMA = {
@@ -20,7 +20,7 @@ const SECOND_QUESTION = /,?\s+(?:and|or|but|then|also)\s+(?=(?:what|which|where|
  */
 export function fallbackPlan(question: string, maxSteps: number): Plan {
   const q = question.trim();
-  const sentences = q.match(/[^?]+\?|[^?]+$/g)?.map((s) => s.trim()).filter(Boolean) ?? [q];
+  const sentences = splitSentences(q).map((s) => s.text);
   const context = sentences.filter((s) => !s.endsWith("?")).join(" ");
   const asks = sentences.filter((s) => s.endsWith("?"));
   const parts = asks.flatMap((s) => s.split(SECOND_QUESTION).map((p) => p.trim()).filter((p) => p.split(/\s+/).length >= 3));

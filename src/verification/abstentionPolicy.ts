@@ -2,8 +2,8 @@ import type { QuestionCoverage } from "./questionCoverage.js";
 
 export interface AbstentionSignals {
   coverage: QuestionCoverage;
-  /** Best query–sentence cosine similarity among the selected evidence. */
-  topSimilarity: number;
+  /** Best query–sentence cosine similarity among the selected evidence (undefined: no embedder ran). */
+  topSimilarity?: number;
   /** Number of evidence sentences that survived verification. */
   keptSentences: number;
   /** The model's constrained yes/no "answerable" verdict, when it was asked. */
@@ -36,7 +36,7 @@ export function decideAbstention(signals: AbstentionSignals, options: Abstention
   const reasons: string[] = [];
   if (signals.keptSentences === 0) reasons.push("no supported evidence sentence");
   if (signals.coverage.coverage < (options.minCoverage ?? 0.5)) reasons.push(`key-term coverage ${signals.coverage.coverage.toFixed(2)} below threshold`);
-  if (signals.topSimilarity < (options.minSimilarity ?? 0.3)) reasons.push(`similarity ${signals.topSimilarity.toFixed(2)} below threshold`);
+  if (signals.topSimilarity !== undefined && signals.topSimilarity < (options.minSimilarity ?? 0.3)) reasons.push(`similarity ${signals.topSimilarity.toFixed(2)} below threshold`);
   if ((options.vetoOnMissingKeyToken ?? true) && signals.coverage.missingKeyTokens.length > 0) {
     reasons.push(`question terms not in the knowledge base: ${signals.coverage.missingKeyTokens.join(", ")}`);
   }

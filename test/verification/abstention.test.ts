@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { checkCitation, decideAbstention, questionCoverage } from "../../src/verification/index.js";
+
+const retrieved = [
+  "Quotas limit disk usage. With the edquota -t command, you can define a grace period within which a soft limit may be exceeded.",
+  "The cron daemon runs scheduled jobs. Programs in /etc/cron.daily/ run once per day.",
+  "Disk space is managed with quotas and LVM volumes.",
+];
+
+describe("questionCoverage and decideAbstention", () => {
+  it("answers when the selected evidence covers the question's distinguishing terms", () => {
+    const coverage = questionCoverage("Which command sets the grace period for a soft quota limit?", [retrieved[0]!], retrieved);
+    expect(coverage.coverage).toBeGreaterThan(0.6);
+    expect(decideAbstention({ coverage, topSimilarity: 0.6, keptSentences: 1 }).abstain).toBe(false);
+  });
+
+  it("abstains when the question names something the retrieved text never mentions", () => {
+    const coverage = questionCoverage("What vm.swappiness value does Debian use for disk caching?", [retrieved[2]!], retrieved);
+    expect(coverage.missingKeyTokens).toContain("vm.swappiness");
+    const decision = decideAbstention({ coverage, topSimilarity: 0.5, keptSentences: 1 });
+    expect(decision.abstain).toBe(true);
+    expect(decision.reasons.join(" ")).toMatch(/vm\.swappiness/);
+  });
+
+  it("abstains when nothing survived verification", () => {
+    const coverage = questionCoverage("How do cron jobs run?", [], retrieved);
+    expect(decideAbstention({ coverage, topSimilarity: 0, keptSentences: 0 }).abstain).toBe(true);
+  });
+});
+
+describe("checkCitation", () => {
+  const chunk = { chunkId: "doc#0", start: 100, end: 100 + retrieved[0]!.length, text: retrieved[0]! };
+  const chunks = new Map([[chunk.chunkId, chunk]]);
+
+  it("accepts offsets that select the quote in a retrieved chunk", () => {
+    expect(checkCitation({ chunkId: "doc#0", start: 100, end: 124, quote: "Quotas limit disk usage." }, chunks)).toBeUndefined();
+  });
+
+  it("rejects citations of chunks that were not retrieved or offsets off the quote", () => {
+    expect(checkCitation({ chunkId: "other#1", start: 0, end: 5, quote: "Quota" }, chunks)).toBe("not-retrieved");
+    expect(checkCitation({ chunkId: "doc#0", start: 101, end: 125, quote: "Quotas limit disk usage." }, chunks)).toBe("quote-mismatch");
+    expect(checkCitation({ chunkId: "doc#0", start: 50, end: 60, quote: "x" }, chunks)).toBe("outside-chunk");
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { splitSentences } from "../../src/verification/index.js";
+
+describe("splitSentences", () => {
+  it("keeps abbreviations, paths, options and versions inside one sentence", () => {
+    const text =
+      "Use a tool, e.g. the edquota -t command, to set the grace period. Write rules to /etc/nftables.conf and run nft -f. Version 1.2.3 is current, i.e. the latest!";
+    const sentences = splitSentences(text).map((s) => s.text);
+    expect(sentences).toEqual([
+      "Use a tool, e.g. the edquota -t command, to set the grace period.",
+      "Write rules to /etc/nftables.conf and run nft -f.",
+      "Version 1.2.3 is current, i.e. the latest!",
+    ]);
+  });
+
+  it("does not split before a lowercase command after a period", () => {
+    const text = "The selector is auth.=notice. cron.allow lists the users. Then restart.";
+    expect(splitSentences(text).map((s) => s.text)).toEqual(["The selector is auth.=notice. cron.allow lists the users.", "Then restart."]);
+  });
+
+  it("ends sentences at block breaks and headings", () => {
+    const text = "Scheduling\nThe cron daemon runs jobs:\n- hourly jobs\n- daily jobs\n\nAnother paragraph here.";
+    expect(splitSentences(text).map((s) => s.text)).toEqual(["Scheduling", "The cron daemon runs jobs:", "- hourly jobs", "- daily jobs", "Another paragraph here."]);
+  });
+
+  it("reports exact offsets shifted by the base offset", () => {
+    const text = "  First one here.   Second (with a quote) \"ends\". Third?";
+    for (const s of splitSentences(text, 100)) expect(text.slice(s.start - 100, s.end - 100)).toBe(s.text);
+    expect(splitSentences(text, 100)).toHaveLength(3);
+  });
+});

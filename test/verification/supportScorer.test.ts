@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { keyTokens, scoreSupport } from "../../src/verification/index.js";
+
+const evidence = [{ text: "The approx daemon listens on port 9999 by default. Its configuration lives in /etc/approx/approx.conf." }];
+
+describe("scoreSupport", () => {
+  it("passes a verbatim evidence sentence", () => {
+    const score = scoreSupport({ claim: "The approx daemon listens on port 9999 by default.", evidence });
+    expect(score.verbatim).toBe(true);
+    expect(score.supported).toBe(true);
+    expect(score.support).toBe(1);
+  });
+
+  it("fails a claim whose number is absent from the evidence", () => {
+    const score = scoreSupport({ claim: "The approx daemon listens on port 3142 by default.", evidence });
+    expect(score.missingTokens).toEqual(["3142"]);
+    expect(score.supported).toBe(false);
+    expect(score.support).toBe(0);
+  });
+
+  it("fails a claim with an invented path or option", () => {
+    expect(scoreSupport({ claim: "Edit /etc/approx.conf to change the approx port.", evidence }).supported).toBe(false);
+    expect(scoreSupport({ claim: "Run approx --port to change the daemon port.", evidence }).supported).toBe(false);
+  });
+
+  it("accepts a paraphrase that keeps every identifier and most content words", () => {
+    const score = scoreSupport({ claim: "By default the approx daemon listens on port 9999.", evidence });
+    expect(score.verbatim).toBe(false);
+    expect(score.missingTokens).toEqual([]);
+    expect(score.supported).toBe(true);
+  });
+
+  it("extracts numbers, paths, options and identifiers as key tokens", () => {
+    expect(keyTokens("Run edquota -t, set net.ifnames=0 in /etc/default/grub on port 2049.").sort()).toEqual(
+      ["-t", "/etc/default/grub", "2049", "net.ifnames=0"].sort(),
+    );
+  });
+});
