@@ -19,8 +19,6 @@ export interface EnsureModelsOptions extends ResolveOptions {
   onProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
   logger?: Logger;
-  /** Offline mirror directories to copy from before trying the network (tests). */
-  mirrorDirs?: readonly string[];
 }
 
 /**
@@ -34,10 +32,14 @@ export async function ensureModels(
   options: EnsureModelsOptions = {},
 ): Promise<{ embedding: ResolvedEmbeddingModel; chat: ResolvedChatModel }> {
   const manifest = options.manifest ?? loadManifest();
-  const resolveOptions: ResolveOptions = { manifest, ...(options.cwd ? { cwd: options.cwd } : {}) };
+  const resolveOptions: ResolveOptions = {
+    manifest,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.mirrorDirs ? { mirrorDirs: options.mirrorDirs } : {}),
+  };
   if (!config.autoPull) return resolveModels(config, resolveOptions);
 
-  const dirs = modelSearchDirs(config, options.cwd);
+  const dirs = modelSearchDirs(config, options.cwd, options.mirrorDirs);
   const dest = defaultModelsDestination(config, options.cwd);
   const wanted = [...(config.embeddingModelDir ? [] : [config.embeddingModel]), ...(config.chatModelPath ? [] : [config.chatModel])];
   for (const id of wanted) {

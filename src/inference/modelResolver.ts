@@ -18,6 +18,8 @@ export interface ResolveOptions {
   manifest?: ModelManifest;
   /** Defaults to process.cwd(). */
   cwd?: string;
+  /** Offline mirror directories searched last. Defaults to ../shared/models (see offlineMirrorDirs). */
+  mirrorDirs?: readonly string[];
 }
 
 export interface ResolvedEmbeddingModel {
@@ -53,12 +55,12 @@ export interface FileLookup {
  * Where model files are looked for, in order: the explicit setting (LORE_MODELS_DIR), ./models,
  * then the offline mirror ../shared/models beside the repository and beside the working directory.
  */
-export function modelSearchDirs(config: Pick<ModelConfig, "modelsDir">, cwd: string = process.cwd()): string[] {
-  const dirs = [
-    ...(config.modelsDir ? [resolve(cwd, config.modelsDir)] : []),
-    resolve(cwd, "models"),
-    ...offlineMirrorDirs(cwd),
-  ];
+export function modelSearchDirs(
+  config: Pick<ModelConfig, "modelsDir">,
+  cwd: string = process.cwd(),
+  mirrorDirs: readonly string[] = offlineMirrorDirs(cwd),
+): string[] {
+  const dirs = [...(config.modelsDir ? [resolve(cwd, config.modelsDir)] : []), resolve(cwd, "models"), ...mirrorDirs.map((d) => resolve(cwd, d))];
   return [...new Set(dirs)];
 }
 
@@ -160,7 +162,7 @@ export async function resolveEmbeddingModel(config: ModelConfig, options: Resolv
   const cwd = options.cwd ?? process.cwd();
   if (config.embeddingModelDir) return resolveCustomEmbedding(resolve(cwd, config.embeddingModelDir));
   const entry = findModel(options.manifest ?? loadManifest(), config.embeddingModel);
-  const found = locateModel(entry, modelSearchDirs(config, cwd), pullHint(entry, defaultModelsDestination(config, cwd)));
+  const found = locateModel(entry, modelSearchDirs(config, cwd, options.mirrorDirs), pullHint(entry, defaultModelsDestination(config, cwd)));
   const onnxFile = entry.files.find((f) => f.name.endsWith(".onnx"));
   const tokenizerFile = entry.files.find((f) => basename(f.name) === "tokenizer.json");
   if (!onnxFile || !tokenizerFile) {
@@ -192,7 +194,7 @@ export async function resolveChatModel(config: ModelConfig, options: ResolveOpti
     return { id: `custom:${basename(path)}`, path, sha256: undefined, custom: true };
   }
   const entry = findModel(options.manifest ?? loadManifest(), config.chatModel);
-  const found = locateModel(entry, modelSearchDirs(config, cwd), pullHint(entry, defaultModelsDestination(config, cwd)));
+  const found = locateModel(entry, modelSearchDirs(config, cwd, options.mirrorDirs), pullHint(entry, defaultModelsDestination(config, cwd)));
   const gguf = entry.files.find((f) => f.name.endsWith(".gguf")) ?? entry.files[0]!;
   return { id: entry.id, path: requirePath(found, gguf.name, entry), sha256: gguf.sha256, custom: false };
 }

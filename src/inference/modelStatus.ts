@@ -22,7 +22,7 @@ export interface ModelFileVerification extends ModelFileStatus {
 /** Where each manifest file would be loaded from (what `lore models list` prints). */
 export function modelFileStatuses(config: Pick<ModelConfig, "modelsDir">, options: ResolveOptions = {}): ModelFileStatus[] {
   const manifest: ModelManifest = options.manifest ?? loadManifest();
-  const dirs = modelSearchDirs(config, options.cwd);
+  const dirs = modelSearchDirs(config, options.cwd, options.mirrorDirs);
   return manifest.models.flatMap((entry) =>
     entry.files.map((file) => {
       const lookup = locateModelFile(file, dirs);
