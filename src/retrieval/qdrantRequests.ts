@@ -135,18 +135,18 @@ export function bm25QueryBody(input: Omit<SearchRequestInput, "vector">): Schema
 }
 
 /**
- * One Query API round trip: dense and BM25 prefetches fused by Qdrant's RRF (k = 60, as the
- * SQLite engine). The top-level filter applies inside every prefetch (verified on 1.18), so ACL
- * holds at every stage. Without searchable terms only the dense prefetch remains.
+ * One Query API round trip: dense and BM25 prefetches fused by Qdrant's RRF. Qdrant scores a
+ * 0-based position p as 1 / (k + p); sending k = RRF_K + 1 gives 1 / (60 + rank) with 1-based
+ * ranks, the SQLite engine's fused score exactly. The top-level filter applies inside every
+ * prefetch (verified on 1.18), so ACL holds at every stage.
  */
 export function hybridQueryBody(input: SearchRequestInput & { depth: number }): Schemas["QueryRequest"] {
-  const prefetch: Schemas["Prefetch"][] = [{ query: Array.from(input.vector), using: DENSE_VECTOR, limit: input.depth }];
-  if (hasSearchableTerms(input.text)) {
-    prefetch.push({ query: { text: input.text, model: BM25_MODEL }, using: BM25_VECTOR, limit: input.depth });
-  }
   return {
-    prefetch,
-    query: { rrf: { k: RRF_K } },
+    prefetch: [
+      { query: Array.from(input.vector), using: DENSE_VECTOR, limit: input.depth },
+      { query: { text: input.text, model: BM25_MODEL }, using: BM25_VECTOR, limit: input.depth },
+    ],
+    query: { rrf: { k: RRF_K + 1 } },
     filter: chunkFilter(input.collection, input.filter),
     limit: input.limit,
     with_payload: true,

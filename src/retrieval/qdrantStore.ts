@@ -4,6 +4,7 @@ import { LoreError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
 import { collectionPointId, documentPointId } from "./pointId.js";
 import { isQdrantNotFound, toLoreError } from "./qdrantErrors.js";
+import { RRF_K } from "./rrf.js";
 import {
   collectionRecordPoint,
   documentRecordPoint,
@@ -378,28 +379,33 @@ class QdrantStore implements QdrantKnowledgeStore {
   /**
    * Ranking is Qdrant's: prefetch + RRF fusion in the Query API. The same batch request (one round
    * trip) also runs the dense and BM25 lists at the prefetch depth, only to fill the hits' score
-   * parts (dense/bm25 score and rank), which a fused query does not report.
+   * parts (dense/bm25 score and rank), which a fused query does not report. Text without terms
+   * leaves the dense list alone, fused client-side with the same formula.
    */
   async searchHybrid(query: StoreQuery): Promise<SearchHit[]> {
     if (!validQuery(query)) return [];
     const depth = Math.max(query.limit, this.#hybridDepth) + STALE_SLACK;
-    const searches: Schemas["QueryRequest"][] = [
-      hybridQueryBody({ ...query, limit: query.limit + STALE_SLACK, depth }),
-      denseQueryBody({ ...query, limit: depth }),
-    ];
-    if (hasSearchableTerms(query.text)) searches.push(bm25QueryBody({ ...query, limit: depth }));
-    const qname = this.qdrantCollectionName(query.collection);
+    const lexical = hasSearchableTerms(query.text);
+    const searches: Schemas["QueryRequest"][] = lexical
+      ? [hybridQueryBody({ ...query, limit: query.limit + STALE_SLACK, depth }), denseQueryBody({ ...query, limit: depth }), bm25QueryBody({ ...query, limit: depth })]
+      : [denseQueryBody({ ...query, limit: depth })];
     let responses: Schemas["QueryResponse"][];
     try {
-      responses = await this.#client.queryBatch(qname, { searches });
+      responses = await this.#client.queryBatch(this.qdrantCollectionName(query.collection), { searches });
     } catch (error) {
       if (isQdrantNotFound(error)) return [];
       throw toLoreError(error, this.url, "run a hybrid query");
     }
-    const [fused = [], dense = [], bm25 = []] = await this.#current(
+    const lists = await this.#current(
       query.collection,
       responses.map((r) => r.points),
     );
+    if (!lexical) {
+      return (lists[0] ?? [])
+        .slice(0, query.limit)
+        .map(({ payload, score }, i) => toSearchHit(payload, { dense: score, denseRank: i + 1, fused: 1 / (RRF_K + i + 1) }));
+    }
+    const [fused = [], dense = [], bm25 = []] = lists;
     const rankOf = (list: CurrentPoint[]) => new Map(list.map((p, i) => [p.payload.chunkId, { score: p.score, rank: i + 1 }]));
     const denseRanks = rankOf(dense);
     const bm25Ranks = rankOf(bm25);

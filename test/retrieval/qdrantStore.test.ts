@@ -1,0 +1,85 @@
+import { QdrantClient } from "@qdrant/js-client-rest";
+import { afterAll, describe, expect, it } from "vitest";
+import { openQdrantStore, type QdrantKnowledgeStore } from "../../src/retrieval/index.js";
+import { chunkPoint } from "../../src/retrieval/qdrantRequests.js";
+import { makeDocument, runKnowledgeStoreContract } from "./storeContract.js";
+
+// Runs against a real Qdrant when QDRANT_URL is set (e.g. `docker compose up qdrant` then
+// QDRANT_URL=http://localhost:6333 npx vitest run test/retrieval/qdrantStore.test.ts);
+// otherwise every test here reports as skipped. Request shapes and error mapping are covered
+// without a server in qdrantRequests.test.ts.
+const url = process.env.QDRANT_URL;
+const apiKey = process.env.QDRANT_API_KEY;
+// A prefix per run keeps parallel runs on one server apart; afterAll drops everything under it.
+const prefix = `lore_test_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}_`;
+const open = (): Promise<QdrantKnowledgeStore> => openQdrantStore({ url: url ?? "", prefix, ...(apiKey ? { apiKey } : {}) });
+
+afterAll(async () => {
+  if (!url) return;
+  const client = new QdrantClient({ url, checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
+  const { collections } = await client.getCollections();
+  for (const { name } of collections) if (name.startsWith(prefix)) await client.deleteCollection(name);
+});
+
+runKnowledgeStoreContract("qdrant", open, { skip: url ? false : "QDRANT_URL is not set" });
+
+const signature = { modelId: "all-MiniLM-L6-v2-int8", sha256: "a".repeat(64), dimension: 384 };
+
+describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
+  it("creates the collection with dense + IDF sparse vectors and keyword payload indexes", async () => {
+    const store = await open();
+    await store.ensureCollection("layout", signature);
+    const client = new QdrantClient({ url: url!, checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
+    const info = await client.getCollection(store.qdrantCollectionName("layout"));
+    expect(info.config.params.vectors).toMatchObject({ dense: { size: 384, distance: "Cosine" } });
+    expect(info.config.params.sparse_vectors).toMatchObject({ bm25: { modifier: "idf" } });
+    for (const field of ["collection", "acl", "tags", "documentId"]) {
+      expect(info.payload_schema[field]).toMatchObject({ data_type: "keyword" });
+    }
+    await store.deleteCollection("layout");
+  });
+
+  it("keeps an interrupted replace invisible and removes its chunks on the next replace", async () => {
+    const store = await open();
+    await store.ensureCollection("interrupted", signature);
+    const v1 = makeDocument("interrupted", "doc.md", [{ text: "Version one mentions ocelots.", seed: 11 }], { contentHash: "v1" });
+    await store.replaceDocument(v1.document, v1.chunks);
+
+    // A writer that died after upserting a new generation's chunks but before flipping the record.
+    const v2 = makeDocument("interrupted", "doc.md", [{ text: "Version two mentions pangolins.", seed: 11 }], { contentHash: "v2" });
+    const client = new QdrantClient({ url: url!, checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
+    const qname = store.qdrantCollectionName("interrupted");
+    await client.upsert(qname, { wait: true, points: [chunkPoint(v2.document, v2.chunks[0]!, "dead-generation")] });
+
+    const query = { collection: "interrupted", text: "pangolins ocelots", vector: v1.chunks[0]!.vector, limit: 5 };
+    for (const hits of [await store.searchDense(query), await store.searchBm25(query), await store.searchHybrid(query)]) {
+      expect(hits.map((h) => h.text)).toEqual(["Version one mentions ocelots."]);
+    }
+    expect(await store.getDocument("interrupted", "doc.md")).toMatchObject({ contentHash: "v1" });
+
+    await store.replaceDocument(v2.document, v2.chunks);
+    expect((await store.searchHybrid(query)).map((h) => h.text)).toEqual(["Version two mentions pangolins."]);
+    expect((await client.count(qname, { exact: true })).count).toBe(1);
+    await store.deleteCollection("interrupted");
+  });
+
+  it("upserts a large document in batches and reports its chunk count", async () => {
+    const store = await openQdrantStore({ url: url!, prefix, batchSize: 100, ...(apiKey ? { apiKey } : {}) });
+    await store.ensureCollection("large", signature);
+    const specs = Array.from({ length: 250 }, (_, i) => ({ text: `Paragraph ${i} about topic ${i % 7}.`, seed: 5000 + i }));
+    const { document, chunks } = makeDocument("large", "big.md", specs);
+    await store.replaceDocument(document, chunks);
+    expect(await store.getCollection("large")).toMatchObject({ documentCount: 1, chunkCount: 250 });
+    const hit = await store.searchDense({ collection: "large", text: "", vector: chunks[123]!.vector, limit: 1 });
+    expect(hit[0]?.chunkId).toBe("big.md#123");
+    await store.deleteCollection("large");
+  });
+
+  it("rejects a query vector of the wrong dimension with BAD_REQUEST and finds nothing in a missing collection", async () => {
+    const store = await open();
+    await store.ensureCollection("dims", signature);
+    await expect(store.searchDense({ collection: "dims", text: "", vector: new Float32Array(3), limit: 3 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await store.searchHybrid({ collection: "no-such", text: "x", vector: new Float32Array(384), limit: 3 })).toEqual([]);
+    await store.deleteCollection("dims");
+  });
+});
