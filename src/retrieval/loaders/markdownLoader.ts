@@ -1,0 +1,94 @@
+import type { ExtractedDocument, ExtractedSection } from "../types.js";
+import { decodeText } from "./decodeText.js";
+
+const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
+const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+interface Heading {
+  level: number;
+  text: string;
+  /** Offset of the heading's first line and of the line after it. */
+  start: number;
+  bodyStart: number;
+}
+
+/** Heading text without inline markup: links keep their label, emphasis and code marks go. */
+function plainHeading(raw: string): string {
+  return raw
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/[*_`]+/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function findHeadings(text: string): Heading[] {
+  const headings: Heading[] = [];
+  let offset = 0;
+  let fence: string | undefined;
+  let previous: { line: string; start: number } | undefined;
+  for (const line of text.split("\n")) {
+    const start = offset;
+    offset += line.length + 1;
+    const fenceMatch = FENCE.exec(line);
+    if (fence !== undefined) {
+      if (fenceMatch?.[1]?.startsWith(fence)) fence = undefined;
+      previous = undefined;
+      continue;
+    }
+    if (fenceMatch?.[1]) {
+      fence = fenceMatch[1];
+      previous = undefined;
+      continue;
+    }
+    const atx = ATX.exec(line);
+    if (atx?.[1]) {
+      headings.push({ level: atx[1].length, text: plainHeading(atx[2] ?? ""), start, bodyStart: Math.min(offset, text.length) });
+      previous = undefined;
+      continue;
+    }
+    const setext = SETEXT.exec(line);
+    // "Title\n=====" (or "---") underlines the previous paragraph line; a lone "---" stays a rule.
+    if (setext?.[1] && previous && previous.line.trim() !== "" && !/^\s*([-*+>|]|\d+[.)])\s/.test(previous.line)) {
+      headings.push({
+        level: setext[1].startsWith("=") ? 1 : 2,
+        text: plainHeading(previous.line),
+        start: previous.start,
+        bodyStart: Math.min(offset, text.length),
+      });
+      previous = undefined;
+      continue;
+    }
+    previous = { line, start };
+  }
+  return headings;
+}
+
+/**
+ * Markdown as written (users quote it that way), minus YAML front matter; ATX and setext headings
+ * outside code fences split it into sections with heading paths.
+ */
+export function loadMarkdown(content: Buffer, fileName: string): ExtractedDocument {
+  const raw = decodeText(content, fileName);
+  const front = FRONT_MATTER.exec(raw);
+  const text = front ? raw.slice(front[0].length) : raw;
+  const frontTitle = front?.[1] ? /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(front[1])?.[1] : undefined;
+
+  const sections: ExtractedSection[] = [];
+  const stack: Heading[] = [];
+  const headings = findHeadings(text);
+  let bodyStart = 0;
+  let path: string[] = [];
+  for (const heading of headings) {
+    if (heading.start > bodyStart) sections.push({ headingPath: path, start: bodyStart, end: heading.start });
+    while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= heading.level) stack.pop();
+    if (heading.text) stack.push(heading);
+    path = stack.map((h) => h.text);
+    bodyStart = heading.bodyStart;
+  }
+  if (text.length > bodyStart) sections.push({ headingPath: path, start: bodyStart, end: text.length });
+
+  const title = frontTitle || headings.find((h) => h.level === 1 && h.text)?.text;
+  return { text, title, sections, format: "markdown" };
+}
