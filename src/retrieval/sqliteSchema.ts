@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 
-/** Schema of the embedded store. Per-collection FTS5 and vec0 tables are created by the store. */
+/** Schema of the embedded store. Per-collection FTS5 tables are created with their collection. */
 export const SCHEMA_VERSION = 1;
 
 export const DEFAULT_FTS_TOKENIZER = "unicode61 remove_diacritics 2";
@@ -54,6 +54,13 @@ export function applySchema(db: Database): void {
       rowid INTEGER PRIMARY KEY REFERENCES chunks(rowid) ON DELETE CASCADE,
       vector BLOB NOT NULL
     );
+    -- Sign bits of each vector (48 bytes at 384-d), loaded into the in-memory Hamming index.
+    CREATE TABLE IF NOT EXISTS chunk_bits (
+      rowid INTEGER PRIMARY KEY REFERENCES chunks(rowid) ON DELETE CASCADE,
+      collection_id INTEGER NOT NULL,
+      bits BLOB NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS chunk_bits_by_collection ON chunk_bits(collection_id);
   `);
   db.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO NOTHING").run(String(SCHEMA_VERSION));
 }
@@ -62,27 +69,21 @@ export function ftsTable(collectionId: number): string {
   return `fts_${collectionId}`;
 }
 
-export function vecTable(collectionId: number): string {
-  return `vec_bits_${collectionId}`;
-}
-
 /** Tokenizer names go into DDL, so only FTS5's own tokenizer syntax is accepted. */
 export function assertTokenizer(tokenizer: string): void {
   if (!/^[a-z0-9_ ]+$/i.test(tokenizer)) throw new Error(`Invalid FTS5 tokenizer "${tokenizer}"`);
 }
 
-export function createCollectionTables(db: Database, collectionId: number, bits: number, tokenizer: string): void {
+export function createCollectionTables(db: Database, collectionId: number, tokenizer: string): void {
   assertTokenizer(tokenizer);
   // External content: the text lives once, in chunks; FTS5 keeps only its index.
   db.exec(
     `CREATE VIRTUAL TABLE IF NOT EXISTS ${ftsTable(collectionId)} USING fts5(indexed_text, content='chunks', content_rowid='rowid', tokenize='${tokenizer}')`,
   );
-  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${vecTable(collectionId)} USING vec0(embedding bit[${bits}])`);
 }
 
 export function dropCollectionTables(db: Database, collectionId: number): void {
   db.exec(`DROP TABLE IF EXISTS ${ftsTable(collectionId)}`);
-  db.exec(`DROP TABLE IF EXISTS ${vecTable(collectionId)}`);
 }
 
 /** Re-creates a collection's FTS index with another tokenizer from the stored indexed text. */

@@ -15,8 +15,8 @@ import {
   dropCollectionTables,
   ftsTable,
   rebuildFts,
-  vecTable,
 } from "./sqliteSchema.js";
+import { BinaryIndex } from "./bitIndex.js";
 import type {
   ChunkRecord,
   CollectionInfo,
@@ -28,7 +28,7 @@ import type {
   StoreQuery,
   StoredDocument,
 } from "./types.js";
-import { binaryBits, blobToVector, cosineSimilarity, quantizeBinary, vectorToBlob } from "./vectorCodec.js";
+import { binaryBits, quantizeBinary, vectorToBlob } from "./vectorCodec.js";
 
 export interface SqliteStoreOptions {
   /** Database file; created with its folder when missing. ":memory:" works for throwaway stores. */
@@ -41,8 +41,9 @@ export interface SqliteStoreOptions {
    */
   ftsTokenizer?: string;
   /**
-   * Dense search is a Hamming pass over 1-bit vectors, then exact cosine on the float32 vectors of
-   * the best `max(limit × denseOversample, denseMinCandidates)` candidates. Defaults to 10 and 200.
+   * Dense search is a Hamming pass over 1-bit vectors held in memory, then exact cosine on the
+   * float32 vectors of the best `max(limit × denseOversample, denseMinCandidates)` candidates.
+   * Defaults to 10 and 200 (recall@10 against exact search is in BENCHMARKS.md, section query).
    */
   denseOversample?: number;
   denseMinCandidates?: number;
@@ -86,9 +87,6 @@ interface HitRow {
   title: string | null;
 }
 
-// vec0 refuses k above 4096.
-const MAX_VEC_K = 4096;
-
 export interface SqliteKnowledgeStore extends KnowledgeStore {
   readonly kind: "sqlite";
   readonly path: string;
@@ -126,6 +124,10 @@ class SqliteStore implements SqliteKnowledgeStore {
   readonly #minCandidates: number;
   readonly #hybridDepth: number;
   readonly #tokenizer: string | undefined;
+  /** Hamming indexes by collection id, loaded on first dense search. */
+  readonly #bitIndexes = new Map<number, BinaryIndex>();
+  /** PRAGMA data_version moves when another connection commits: then the indexes are reloaded. */
+  #dataVersion = -1;
 
   constructor(db: Db, options: SqliteStoreOptions) {
     this.#db = db;
@@ -204,7 +206,7 @@ class SqliteStore implements SqliteKnowledgeStore {
       const result = this.#db
         .prepare("INSERT INTO collections(name, model_id, model_sha256, dimension, fts_tokenizer, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .run(name, embedding.modelId, embedding.sha256, embedding.dimension, tokenizer, new Date().toISOString());
-      createCollectionTables(this.#db, Number(result.lastInsertRowid), binaryBits(embedding.dimension), tokenizer);
+      createCollectionTables(this.#db, Number(result.lastInsertRowid), tokenizer);
     });
     create();
     this.#logger.info({ collection: name, model: embedding.modelId, dimension: embedding.dimension }, "collection created");
@@ -227,12 +229,14 @@ class SqliteStore implements SqliteKnowledgeStore {
     this.#db.transaction(() => {
       dropCollectionTables(this.#db, row.id);
       this.#db.prepare("DELETE FROM chunk_vectors WHERE rowid IN (SELECT rowid FROM chunks WHERE collection_id = ?)").run(row.id);
+      this.#db.prepare("DELETE FROM chunk_bits WHERE collection_id = ?").run(row.id);
       this.#db.prepare("DELETE FROM chunks WHERE collection_id = ?").run(row.id);
       this.#db.prepare("DELETE FROM documents WHERE collection_id = ?").run(row.id);
       this.#db.prepare("DELETE FROM collections WHERE id = ?").run(row.id);
     })();
     // Cached statements may name the dropped tables, whose ids a new collection can reuse.
     this.#statements.clear();
+    this.#bitIndexes.delete(row.id);
     this.#logger.info({ collection: name }, "collection deleted");
     return true;
   }
@@ -264,16 +268,16 @@ class SqliteStore implements SqliteKnowledgeStore {
     const acl = JSON.stringify(document.acl);
     const tags = JSON.stringify(document.tags);
     const fts = ftsTable(row.id);
-    const vec = vecTable(row.id);
     const insertChunk = this.#stmt(
       `INSERT INTO chunks(collection_id, document_id, idx, chunk_id, text, indexed_text, heading_path, start, "end", acl, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertFts = this.#stmt(`INSERT INTO ${fts}(rowid, indexed_text) VALUES (?, ?)`);
     const insertVector = this.#stmt("INSERT INTO chunk_vectors(rowid, vector) VALUES (?, ?)");
-    const insertBits = this.#stmt(`INSERT INTO ${vec}(rowid, embedding) VALUES (?, vec_bit(?))`);
+    const insertBits = this.#stmt("INSERT INTO chunk_bits(rowid, collection_id, bits) VALUES (?, ?, ?)");
+    const added: Array<[number, Buffer]> = [];
     // One transaction: a crash at any point leaves the previous version of the document whole.
-    this.#db.transaction(() => {
-      this.#deleteDocumentRows(row.id, document.id);
+    const removed = this.#db.transaction(() => {
+      const removedRows = this.#deleteDocumentRows(row.id, document.id);
       this.#stmt(
         `INSERT INTO documents(collection_id, id, source, title, content_hash, tags, acl, metadata, chunk_count, ingested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -307,33 +311,65 @@ class SqliteStore implements SqliteKnowledgeStore {
             tags,
           ).lastInsertRowid,
         );
+        const bits = quantizeBinary(chunk.vector);
         insertFts.run(rowid, chunk.indexedText);
         insertVector.run(rowid, vectorToBlob(chunk.vector));
-        insertBits.run(rowid, quantizeBinary(chunk.vector));
+        insertBits.run(rowid, row.id, bits);
+        added.push([Number(rowid), bits]);
       }
+      return removedRows;
     })();
+    // Only after the commit: the in-memory index never shows what the database does not hold.
+    const index = this.#bitIndexes.get(row.id);
+    if (index) {
+      for (const rowid of removed) index.remove(rowid);
+      for (const [rowid, bits] of added) index.add(rowid, bits);
+    }
   }
 
-  /** Removes a document's chunks from every index; the caller owns the transaction. */
-  #deleteDocumentRows(collectionId: number, documentId: string): void {
+  /** Removes a document's chunks from every table and returns their row ids; the caller owns the transaction. */
+  #deleteDocumentRows(collectionId: number, documentId: string): number[] {
     const fts = ftsTable(collectionId);
-    const vec = vecTable(collectionId);
     const chunkRows = "SELECT rowid FROM chunks WHERE collection_id = ? AND document_id = ?";
+    const rowids = this.#stmt(chunkRows).pluck().all(collectionId, documentId) as number[];
+    if (rowids.length === 0) return rowids;
     this.#stmt(
       `INSERT INTO ${fts}(${fts}, rowid, indexed_text) SELECT 'delete', rowid, indexed_text FROM chunks WHERE collection_id = ? AND document_id = ?`,
     ).run(collectionId, documentId);
-    this.#stmt(`DELETE FROM ${vec} WHERE rowid IN (${chunkRows})`).run(collectionId, documentId);
+    this.#stmt(`DELETE FROM chunk_bits WHERE rowid IN (${chunkRows})`).run(collectionId, documentId);
     this.#stmt(`DELETE FROM chunk_vectors WHERE rowid IN (${chunkRows})`).run(collectionId, documentId);
     this.#stmt("DELETE FROM chunks WHERE collection_id = ? AND document_id = ?").run(collectionId, documentId);
+    return rowids;
   }
 
   async deleteDocument(collection: string, documentId: string): Promise<boolean> {
     const row = this.#collectionRow(collection);
     if (!row) return false;
-    return this.#db.transaction(() => {
-      this.#deleteDocumentRows(row.id, documentId);
-      return this.#stmt("DELETE FROM documents WHERE collection_id = ? AND id = ?").run(row.id, documentId).changes > 0;
+    const { removed, existed } = this.#db.transaction(() => {
+      const rowids = this.#deleteDocumentRows(row.id, documentId);
+      return { removed: rowids, existed: this.#stmt("DELETE FROM documents WHERE collection_id = ? AND id = ?").run(row.id, documentId).changes > 0 };
     })();
+    const index = this.#bitIndexes.get(row.id);
+    for (const rowid of removed) index?.remove(rowid);
+    return existed;
+  }
+
+  #bitIndex(row: CollectionRow): BinaryIndex {
+    const version = this.#db.pragma("data_version", { simple: true }) as number;
+    if (version !== this.#dataVersion) {
+      this.#bitIndexes.clear();
+      this.#dataVersion = version;
+    }
+    let index = this.#bitIndexes.get(row.id);
+    if (!index) {
+      const started = performance.now();
+      index = new BinaryIndex(Math.ceil(binaryBits(row.dimension) / 32));
+      const rows = this.#stmt("SELECT rowid, bits FROM chunk_bits WHERE collection_id = ?").raw().iterate(row.id) as IterableIterator<[number, Buffer]>;
+      for (const [rowid, bits] of rows) index.add(rowid, bits);
+      this.#bitIndexes.set(row.id, index);
+      this.#logger.debug({ collection: row.name, vectors: index.size, ms: Math.round(performance.now() - started) }, "binary index loaded");
+    }
+    return index;
   }
 
   async searchDense(query: StoreQuery): Promise<SearchHit[]> {
@@ -379,24 +415,22 @@ class SqliteStore implements SqliteKnowledgeStore {
     return row;
   }
 
-  /** Hamming top candidates on the 1-bit index (filter applied inside the scan), rescored exactly. */
+  /** Hamming top candidates on the 1-bit index (the filter restricts the scan itself), rescored with exact cosine. */
   #denseRanked(row: CollectionRow, vector: Float32Array, limit: number, filter: SearchFilter | undefined): RankedId[] {
-    const k = Math.min(MAX_VEC_K, Math.max(limit * this.#oversample, this.#minCandidates));
+    const k = Math.max(limit * this.#oversample, this.#minCandidates);
     const condition = filterCondition(filter);
-    const restrict = condition.sql
-      ? ` AND rowid IN (SELECT c.rowid FROM chunks c WHERE c.collection_id = ? AND ${condition.sql})`
-      : "";
-    const candidates = this.#stmt(`SELECT rowid FROM ${vecTable(row.id)} WHERE embedding MATCH vec_bit(?) AND k = ?${restrict}`)
-      .pluck()
-      .all(quantizeBinary(vector), k, ...(condition.sql ? [row.id, ...condition.params] : [])) as number[];
+    let allowed: Set<number> | undefined;
+    if (condition.sql) {
+      const rowids = this.#stmt(`SELECT c.rowid FROM chunks c WHERE c.collection_id = ? AND ${condition.sql}`).pluck().all(row.id, ...condition.params);
+      allowed = new Set(rowids as number[]);
+      if (allowed.size === 0) return [];
+    }
+    const candidates = this.#bitIndex(row).nearest(quantizeBinary(vector), k, allowed);
     if (candidates.length === 0) return [];
-    const vectors = this.#stmt("SELECT rowid, vector FROM chunk_vectors WHERE rowid IN (SELECT value FROM json_each(?))").all(
-      JSON.stringify(candidates),
-    ) as Array<{ rowid: number; vector: Buffer }>;
-    return vectors
-      .map((v) => ({ id: v.rowid, score: cosineSimilarity(vector, blobToVector(v.vector)) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit);
+    return this.#stmt(
+      `SELECT rowid AS id, 1 - vec_distance_cosine(vector, ?) AS score FROM chunk_vectors WHERE rowid IN (SELECT value FROM json_each(?))
+       ORDER BY score DESC LIMIT ?`,
+    ).all(vectorToBlob(vector), JSON.stringify(candidates), limit) as RankedId[];
   }
 
   #denseExact(row: CollectionRow, vector: Float32Array, limit: number, filter: SearchFilter | undefined): RankedId[] {
@@ -451,6 +485,7 @@ class SqliteStore implements SqliteKnowledgeStore {
   async close(): Promise<void> {
     if (!this.#db.open) return;
     this.#statements.clear();
+    this.#bitIndexes.clear();
     this.#db.close();
   }
 

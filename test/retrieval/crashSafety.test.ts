@@ -54,7 +54,7 @@ function rawCounts(): { integrity: string; chunks: number; vectors: number; bits
       integrity,
       chunks: count("SELECT count(*) FROM chunks"),
       vectors: count("SELECT count(*) FROM chunk_vectors"),
-      bits: count(`SELECT count(*) FROM vec_bits_${collectionId}`),
+      bits: count(`SELECT count(*) FROM chunk_bits WHERE collection_id = ${collectionId}`),
     };
   } finally {
     db.close();

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +56,33 @@ describe("SqliteKnowledgeStore specifics", () => {
     expect(new Set(filtered.map((h) => h.documentId))).toEqual(new Set(["doc-7.md"]));
     expect(filtered.map((h) => h.chunkId)).toEqual((await store.searchDenseExact(rare)).map((h) => h.chunkId));
     await store.close();
+  });
+
+  it("reads are not blocked by another connection's open write, and see its commit afterwards", async () => {
+    const path = join(dir, "concurrent.db");
+    const reader = await openSqliteStore({ path });
+    const writer = await openSqliteStore({ path });
+    await writer.ensureCollection("c", signature);
+    const first = makeDocument("c", "first.md", [{ text: "first chunk", seed: 1 }]);
+    await writer.replaceDocument(first.document, first.chunks);
+    const q = { collection: "c", text: "chunk", vector: first.chunks[0]!.vector, limit: 5 };
+    expect((await reader.searchDense(q)).map((h) => h.chunkId)).toEqual(["first.md#0"]);
+
+    const raw = new Database(path);
+    raw.exec("BEGIN IMMEDIATE");
+    raw.prepare("UPDATE documents SET title = 'changing' WHERE id = 'first.md'").run();
+    // WAL: the reader sees the last committed state while the write transaction is open.
+    expect((await reader.getDocument("c", "first.md"))?.title).toBe("Title of first.md");
+    expect((await reader.searchHybrid(q)).map((h) => h.chunkId)).toEqual(["first.md#0"]);
+    raw.exec("ROLLBACK");
+    raw.close();
+
+    const second = makeDocument("c", "second.md", [{ text: "second chunk", seed: 2 }]);
+    await writer.replaceDocument(second.document, second.chunks);
+    // The reader's in-memory Hamming index notices the other connection's commit.
+    expect((await reader.searchDense({ ...q, vector: second.chunks[0]!.vector }))[0]?.chunkId).toBe("second.md#0");
+    await writer.close();
+    await reader.close();
   });
 
   it("rejects vectors of the wrong dimension with BAD_REQUEST", async () => {
