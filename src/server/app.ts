@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import express, { type Express } from "express";
+import { LoreError } from "../errors/index.js";
+import { createApiKeyChecker, requireApiKey, type ApiKeyChecker } from "./auth.js";
+import type { ServiceDeps } from "./deps.js";
+import { errorHandler } from "./errorMapping.js";
+import { ServerMetrics } from "./metrics.js";
+import { buildOpenApiDocument } from "./openApi.js";
+import { askRoutes } from "./routes/askRoutes.js";
+import { collectionRoutes } from "./routes/collectionRoutes.js";
+import { documentRoutes } from "./routes/documentRoutes.js";
+
+/** JSON bodies are questions and queries: small. Files go through multipart with their own limit. */
+const JSON_LIMIT = "256kb";
+
+/** The chat page lives in web/ at the repository root: two levels above both src/server and dist/server. */
+export const WEB_ROOT = fileURLToPath(new URL("../../web/", import.meta.url));
+
+export interface LoreApp {
+  app: Express;
+  metrics: ServerMetrics;
+  apiKeys: ApiKeyChecker;
+}
+
+export function createApp(deps: ServiceDeps, options: { version?: string } = {}): LoreApp {
+  const metrics = new ServerMetrics(() => deps.engineMetrics());
+  const apiKeys = createApiKeyChecker(deps.config.apiKeys);
+  const openApi = buildOpenApiDocument(options.version ?? "0.1.0");
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+
+  app.use((req, res, next) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.locals["requestId"] = requestId;
+    res.setHeader("x-request-id", requestId);
+    next();
+  });
+  app.use(metrics.middleware());
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", (_req, res) => {
+    const ready = deps.ready();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApi);
+  });
+  // Metrics are behind the key when keys are configured: Prometheus sends it with `authorization`.
+  app.get("/metrics", requireApiKey(apiKeys), async (_req, res) => {
+    res.setHeader("Content-Type", metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.use("/v1", requireApiKey(apiKeys), express.json({ limit: JSON_LIMIT, strict: true }));
+  app.use("/v1", askRoutes(deps, metrics));
+  app.use("/v1/collections", collectionRoutes(deps));
+  app.use("/v1/documents", documentRoutes(deps));
+
+  app.use(express.static(WEB_ROOT, { index: "index.html", fallthrough: true, maxAge: 0 }));
+
+  app.use((req, _res, next) => {
+    next(new LoreError("NOT_FOUND", `No route for ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler(deps.logger));
+  return { app, metrics, apiKeys };
+}

@@ -1,0 +1,55 @@
+import { Router } from "express";
+import { askOutcome, requireCollection, startAsk } from "../askLifecycle.js";
+import type { ServiceDeps } from "../deps.js";
+import type { ServerMetrics } from "../metrics.js";
+import { askBodySchema, parseInput, searchBodySchema } from "../schemas.js";
+
+/** POST /v1/ask (whole verified answer as JSON) and POST /v1/search (hybrid retrieval hits). */
+export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics): Router {
+  const router = Router();
+
+  router.post("/ask", async (req, res) => {
+    const body = parseInput(askBodySchema, req.body, "ask request");
+    const collection = await requireCollection(deps, body.collection);
+    const control = startAsk(deps.config.askTimeoutMs);
+    // A client that hangs up should free its generation sequence at once, not after the answer.
+    const onClose = () => {
+      if (!res.writableFinished) control.abort();
+    };
+    res.on("close", onClose);
+    try {
+      const response = await deps.answerer.askComplete({
+        question: body.question,
+        collection,
+        conversationId: body.conversationId,
+        aclGroups: body.aclGroups,
+        options: body.options,
+        signal: control.signal,
+        requestId: res.locals["requestId"] as string | undefined,
+      });
+      metrics.recordAsk("rest", askOutcome(response), response);
+      res.json(response);
+    } catch (error) {
+      metrics.recordAsk("rest", control.signal.aborted ? "cancelled" : "error");
+      throw control.signal.aborted ? control.endedEarlyError() : error;
+    } finally {
+      control.dispose();
+      res.off("close", onClose);
+    }
+  });
+
+  router.post("/search", async (req, res) => {
+    const body = parseInput(searchBodySchema, req.body, "search request");
+    const collection = await requireCollection(deps, body.collection);
+    const hits = await deps.retriever.search({
+      collection,
+      query: body.query,
+      limit: body.limit,
+      mode: body.mode,
+      filter: body.filter,
+    });
+    res.json({ hits });
+  });
+
+  return router;
+}

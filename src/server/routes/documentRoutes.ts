@@ -1,0 +1,70 @@
+import { Router, type RequestHandler } from "express";
+import multer from "multer";
+import { LoreError } from "../../errors/index.js";
+import { requireCollection } from "../askLifecycle.js";
+import type { ServiceDeps } from "../deps.js";
+import { collectionQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
+
+const splitList = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/**
+ * /v1/documents: multipart upload (field "file") ingested into a collection (created on first
+ * upload), list, get and delete. Document ids are source URIs and may contain "/": clients
+ * URL-encode them in the path.
+ */
+export function documentRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+  // Memory storage: the ingestor parses from a buffer and the size limit bounds what is held.
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 8, fieldSize: 8192, parts: 10 },
+  });
+  const singleFile: RequestHandler = upload.single("file");
+
+  router.post("/", singleFile, async (req, res) => {
+    const file = req.file;
+    if (!file) throw new LoreError("BAD_REQUEST", 'Send the document as multipart/form-data in a field named "file"');
+    const fields = parseInput(uploadFieldsSchema, { ...(req.body as Record<string, unknown>) }, "upload fields");
+    const result = await deps.ingestor.ingestContent({
+      collection: fields.collection ?? deps.config.defaultCollection,
+      source: fields.source ?? file.originalname,
+      fileName: file.originalname,
+      content: file.buffer,
+      mimeType: file.mimetype,
+      tags: splitList(fields.tags),
+      acl: splitList(fields.acl),
+    });
+    res.status(result.status === "unchanged" ? 200 : 201).json(result);
+  });
+
+  router.get("/", async (req, res) => {
+    const query = parseInput(collectionQuerySchema, req.query, "query");
+    const collection = await requireCollection(deps, query.collection);
+    res.json({ documents: await deps.store.listDocuments(collection) });
+  });
+
+  router.get("/:id", async (req, res) => {
+    const query = parseInput(collectionQuerySchema, req.query, "query");
+    const collection = await requireCollection(deps, query.collection);
+    const id = req.params["id"] ?? "";
+    const document = await deps.store.getDocument(collection, id);
+    if (!document) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
+    res.json(document);
+  });
+
+  router.delete("/:id", async (req, res) => {
+    const query = parseInput(collectionQuerySchema, req.query, "query");
+    const collection = await requireCollection(deps, query.collection);
+    const id = req.params["id"] ?? "";
+    if (!(await deps.store.deleteDocument(collection, id))) {
+      throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,102 @@
+import { z } from "zod/v4";
+import { LoreError } from "../errors/index.js";
+
+/**
+ * Request schemas of the HTTP and WebSocket API. The same objects validate input and produce the
+ * OpenAPI document (z.toJSONSchema), so what is documented is what is enforced.
+ * zod/v4 is used here (not the project's default "zod" v3 import) because only v4 emits JSON Schema.
+ */
+
+const collectionName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "collection names use letters, digits, '_', '.', '-' and start with a letter or digit")
+  .describe("Collection name; defaults to the server's default collection (LORE_DEFAULT_COLLECTION).");
+
+export const askOptionsSchema = z
+  .object({
+    verifyMode: z.enum(["drop", "flag"]).optional().describe("Drop unsupported sentences (default) or keep them flagged."),
+    maxSentences: z.number().int().min(1).max(20).optional().describe("Max answer sentences (default 4)."),
+    topK: z.number().int().min(1).max(50).optional().describe("Chunks retrieved per step (default 8)."),
+    maxSteps: z.number().int().min(1).max(8).optional().describe("Max planner sub-questions / tool calls."),
+    deadlineMs: z.number().int().min(1000).max(600_000).optional().describe("Wall-clock budget for the question."),
+  })
+  .strict();
+
+export const askBodySchema = z
+  .object({
+    question: z.string().trim().min(1).max(4000).describe("The question, in natural language."),
+    collection: collectionName.optional(),
+    conversationId: z.string().min(1).max(128).optional().describe("Continue a conversation (multi-turn); returned by a previous answer."),
+    aclGroups: z.array(z.string().min(1).max(128)).max(64).optional().describe("Caller's ACL groups: only chunks with an empty ACL or a shared group are used."),
+    options: askOptionsSchema.optional(),
+  })
+  .strict();
+export type AskBody = z.infer<typeof askBodySchema>;
+
+export const searchFilterSchema = z
+  .object({
+    aclGroups: z.array(z.string().min(1)).max(64).optional(),
+    tags: z.array(z.string().min(1)).max(64).optional().describe("All of these tags must be present."),
+    documentIds: z.array(z.string().min(1)).max(1000).optional(),
+  })
+  .strict();
+
+export const searchBodySchema = z
+  .object({
+    query: z.string().trim().min(1).max(4000),
+    collection: collectionName.optional(),
+    limit: z.number().int().min(1).max(100).optional().describe("Hits to return (default 8)."),
+    mode: z.enum(["hybrid", "dense", "bm25"]).optional().describe("Default hybrid (dense + BM25 fused with RRF)."),
+    filter: searchFilterSchema.optional(),
+  })
+  .strict();
+export type SearchBody = z.infer<typeof searchBodySchema>;
+
+export const createCollectionBodySchema = z.object({ name: collectionName }).strict();
+
+export const collectionParamSchema = collectionName;
+
+/** Multipart text fields sent next to the uploaded file. */
+export const uploadFieldsSchema = z
+  .object({
+    collection: collectionName.optional(),
+    source: z.string().min(1).max(2048).optional().describe("Document id / source URI; defaults to the uploaded file's name."),
+    tags: z.string().max(4096).optional().describe("Comma-separated tags."),
+    acl: z.string().max(4096).optional().describe("Comma-separated ACL groups allowed to see the document (empty: everyone)."),
+  })
+  .strict();
+
+export const collectionQuerySchema = z.object({ collection: collectionName.optional() });
+
+export const wsAskMessageSchema = z
+  .object({
+    type: z.literal("ask"),
+    id: z.string().min(1).max(128).describe("Client-chosen id; every event of this ask carries it."),
+    question: askBodySchema.shape.question,
+    collection: collectionName.optional(),
+    conversationId: askBodySchema.shape.conversationId,
+    aclGroups: askBodySchema.shape.aclGroups,
+    options: askOptionsSchema.optional(),
+  })
+  .strict();
+
+export const wsCancelMessageSchema = z.object({ type: z.literal("cancel"), id: z.string().min(1).max(128) }).strict();
+
+export const wsClientMessageSchema = z.discriminatedUnion("type", [wsAskMessageSchema, wsCancelMessageSchema]);
+export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
+
+/** One line per problem, "path: message", so a client sees which field is wrong. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+/** Validates input at the edge; a mismatch is a BAD_REQUEST naming the offending fields. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new LoreError("BAD_REQUEST", `Invalid ${what}: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
