@@ -4,4 +4,23 @@ export { DEFAULT_FTS_TOKENIZER } from "./sqliteSchema.js";
 export { fuseRrf, RRF_K, type FusedEntry, type RankedId } from "./rrf.js";
 export { ftsMatchExpression, ftsTerms } from "./ftsQuery.js";
 export { openQdrantStore, type QdrantKnowledgeStore, type QdrantStoreOptions } from "./qdrantStore.js";
+export { Retriever, type RetrieverOptions, type SearchRequest, type SearchMode } from "./retriever.js";
+export { LexicalReranker, type Reranker, type LexicalRerankerOptions } from "./reranker.js";
+export { bm25QueryText, contentTerms } from "./queryRewrite.js";
+export { groupNearDuplicates, type DuplicateGroupingOptions } from "./nearDuplicates.js";
 export { openKnowledgeStore } from "./openKnowledgeStore.js";
+export { loadDocument, detectFormat, isSupportedFile, SUPPORTED_EXTENSIONS, type LoaderKind } from "./loaders/index.js";
+export { htmlToDocument, type HtmlTextOptions } from "./htmlText.js";
+export { chunkDocument, indexedTextOf, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, type ChunkOptions } from "./chunker.js";
+export {
+  Ingestor,
+  summaryOf,
+  type IngestorOptions,
+  type IngestPathOptions,
+  type IngestContentOptions,
+  type IngestReport,
+  type IngestFileResult,
+  type IngestProgress,
+  type IngestStatus,
+  type DocumentOptions,
+} from "./ingestor.js";
