@@ -174,10 +174,7 @@ class QdrantStore implements QdrantKnowledgeStore {
   async #info(record: CollectionRecord): Promise<CollectionInfo> {
     const [documents, chunks] = await Promise.all([
       this.#call("count documents", (c) => c.count(this.metaCollectionName, { filter: recordFilter("document", record.collection), exact: true })),
-      this.#call("count chunks", (c) => c.count(this.qdrantCollectionName(record.collection), { exact: true })).catch((error: unknown) => {
-        if (LoreError.isInstance(error) && error.code === "NOT_FOUND") return { count: 0 };
-        throw error;
-      }),
+      this.#call("count chunks", (c) => c.count(this.qdrantCollectionName(record.collection), { exact: true })).catch(ignoreNotFound({ count: 0 })),
     ]);
     return {
       name: record.collection,
@@ -273,9 +270,7 @@ class QdrantStore implements QdrantKnowledgeStore {
       );
     }
     const qname = this.qdrantCollectionName(name);
-    await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname)).catch((error: unknown) => {
-      if (!(LoreError.isInstance(error) && error.code === "NOT_FOUND")) throw error;
-    });
+    await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname)).catch(ignoreNotFound(false));
     await this.#call("delete document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));
     if (record) this.#logger.info({ collection: name }, "collection deleted");
     return record !== undefined;
@@ -352,28 +347,27 @@ class QdrantStore implements QdrantKnowledgeStore {
     );
     await this.#call("delete a document's chunks", (c) =>
       c.delete(this.qdrantCollectionName(collection), { wait: true, filter: { must: [{ key: "documentId", match: { value: documentId } }] } }),
-    ).catch((error: unknown) => {
-      if (!(LoreError.isInstance(error) && error.code === "NOT_FOUND")) throw error;
-    });
+    ).catch(ignoreNotFound(undefined));
     return existed;
   }
 
   async searchDense(query: StoreQuery): Promise<SearchHit[]> {
-    if (!validQuery(query)) return [];
-    const body = denseQueryBody({ ...query, limit: query.limit + STALE_SLACK });
-    const points = await this.#query(query.collection, body);
-    if (!points) return [];
-    const current = await this.#current(query.collection, [points]);
-    return current[0]!.slice(0, query.limit).map(({ payload, score }, i) => toSearchHit(payload, { dense: score, denseRank: i + 1, fused: score }));
+    return this.#searchOne(query, "dense");
   }
 
   async searchBm25(query: StoreQuery): Promise<SearchHit[]> {
-    if (!validQuery(query) || !hasSearchableTerms(query.text)) return [];
-    const body = bm25QueryBody({ ...query, limit: query.limit + STALE_SLACK });
-    const points = await this.#query(query.collection, body);
+    return this.#searchOne(query, "bm25");
+  }
+
+  async #searchOne(query: StoreQuery, kind: "dense" | "bm25"): Promise<SearchHit[]> {
+    if (!validQuery(query) || (kind === "bm25" && !hasSearchableTerms(query.text))) return [];
+    const input = { ...query, limit: query.limit + STALE_SLACK };
+    const points = await this.#query(query.collection, kind === "dense" ? denseQueryBody(input) : bm25QueryBody(input));
     if (!points) return [];
-    const current = await this.#current(query.collection, [points]);
-    return current[0]!.slice(0, query.limit).map(({ payload, score }, i) => toSearchHit(payload, { bm25: score, bm25Rank: i + 1, fused: score }));
+    const [current = []] = await this.#current(query.collection, [points]);
+    return current.slice(0, query.limit).map(({ payload, score }, i) =>
+      toSearchHit(payload, kind === "dense" ? { dense: score, denseRank: i + 1, fused: score } : { bm25: score, bm25Rank: i + 1, fused: score }),
+    );
   }
 
   /**
@@ -455,6 +449,14 @@ class QdrantStore implements QdrantKnowledgeStore {
 interface CurrentPoint {
   payload: ParsedChunkPayload;
   score: number;
+}
+
+/** For cleanup and counts: a collection that is already gone is the outcome wanted, not an error. */
+function ignoreNotFound<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if (LoreError.isInstance(error) && error.code === "NOT_FOUND") return fallback;
+    throw error;
+  };
 }
 
 function validQuery(query: StoreQuery): boolean {
