@@ -18,3 +18,12 @@ export { ensureModels, type EnsureModelsOptions } from "./ensureModels.js";
 export { pullModels, type PullOptions, type PullProgress, type PullResult } from "./modelPull.js";
 export { modelFileStatuses, verifyModelFiles, type ModelFileStatus, type ModelFileVerification } from "./modelStatus.js";
 export { fileSha256 } from "./fileSha256.js";
+export {
+  loadGenerationEngine,
+  BatchedGenerationEngine,
+  defaultSequenceCount,
+  type GenerationEngineOptions,
+  type BatchedGenerateRequest,
+  type BatchedEngineMetrics,
+} from "./batchedEngine.js";
+export { GenerationStreamController } from "./generationStream.js";
