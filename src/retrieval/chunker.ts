@@ -39,8 +39,8 @@ function commonPrefix(a: string[], b: string[]): string[] {
 }
 
 /**
- * Heading path of two merged sections: an ancestor's intro merged into its subsection keeps the
- * subsection's (deeper) path; siblings keep what they share.
+ * Heading path of two merged tiny sections: an ancestor's intro merged into its subsection keeps
+ * the subsection's (deeper) path; siblings keep what they share.
  */
 function mergedPath(first: string[], second: string[]): string[] {
   const prefix = commonPrefix(first, second);
@@ -53,7 +53,9 @@ function mergeSmallSections(sections: Span[], minChars: number, maxChars: number
     const last = merged[merged.length - 1];
     const small = (s: Span): boolean => s.end - s.start < minChars;
     if (last && (small(last) || small(section)) && section.end - last.start <= maxChars) {
-      merged[merged.length - 1] = { start: last.start, end: section.end, headingPath: mergedPath(last.headingPath, section.headingPath) };
+      // A tiny section merged into a substantial one takes that one's path; two tiny ones share theirs.
+      const headingPath = !small(last) ? last.headingPath : !small(section) ? section.headingPath : mergedPath(last.headingPath, section.headingPath);
+      merged[merged.length - 1] = { start: last.start, end: section.end, headingPath };
     } else {
       merged.push(section);
     }

@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { LoreError } from "../../src/errors/index.js";
+import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
+import type { ExtractedDocument } from "../../src/retrieval/types.js";
+
+const FIXTURES = fileURLToPath(new URL("../fixtures/documents/", import.meta.url));
+const load = (name: string): Promise<ExtractedDocument> => loadDocument(name, readFileSync(`${FIXTURES}${name}`));
+
+/** Section heading path → its text, as a reader would see the document's outline. */
+function outline(doc: ExtractedDocument): Record<string, string> {
+  return Object.fromEntries(doc.sections.map((s) => [s.headingPath.join(" > "), doc.text.slice(s.start, s.end).trim()]));
+}
+
+describe("loaders", () => {
+  it("markdown: drops front matter, keeps text as written, ignores # inside code fences, reads setext headings", async () => {
+    const doc = await load("runbook.md");
+    expect(doc.format).toBe("markdown");
+    expect(doc.title).toBe("Acme Database Runbook");
+    expect(doc.text).not.toContain("owner: platform-team");
+    expect(doc.text).toContain("Set `work_mem` to 64MB");
+    const sections = outline(doc);
+    expect(Object.keys(sections)).toEqual([
+      "Acme Database Runbook",
+      "Acme Database Runbook > Backup",
+      "Acme Database Runbook > Backup > WAL archiving",
+      "Acme Database Runbook > Tuning",
+      "Acme Database Runbook > Restore drills",
+    ]);
+    expect(sections["Acme Database Runbook > Backup > WAL archiving"]).toContain("# not a heading: this is a shell comment");
+    expect(sections["Acme Database Runbook > Restore drills"]).toMatch(/^A restore drill runs/);
+  });
+
+  it("text: the whole file as one untitled section", async () => {
+    const doc = await load("notes.txt");
+    expect(doc.format).toBe("text");
+    expect(doc.sections).toHaveLength(1);
+    expect(doc.text).toContain("Refunds above 500 euros need a second approval");
+  });
+
+  it("html: visible text, title, heading paths, table rows", async () => {
+    const doc = await load("onboarding.html");
+    expect(doc.title).toBe("Onboarding & Access");
+    expect(doc.text).not.toMatch(/tracking|font-family|Wiki/);
+    expect(doc.text).toContain("The database role is named app_readonly and grants read-only access.");
+    expect(doc.text).toContain("4 | Support “Tier 2”");
+    expect(outline(doc)["Onboarding & Access > Office"]).toMatch(/^Badges open the doors/);
+  });
+
+  it("pdf: text per page, pages as sections, title from the PDF info", async () => {
+    const doc = await load("security-policy.pdf");
+    expect(doc.format).toBe("pdf");
+    expect(doc.title).toBe("Acme Security Policy");
+    const pages = outline(doc);
+    expect(Object.keys(pages)).toEqual(["Page 1", "Page 2"]);
+    expect(pages["Page 1"]).toContain("Passwords must be at least 14 characters long.");
+    expect(pages["Page 2"]).toContain("Report a suspected breach to security@acme.example within one hour.");
+  });
+
+  it("docx: headings survive through mammoth's HTML, table rows stay together", async () => {
+    const doc = await load("release-guide.docx");
+    expect(doc.format).toBe("docx");
+    expect(doc.title).toBe("Release Guide");
+    const sections = outline(doc);
+    expect(sections["Release Guide > Versioning"]).toContain("semantic versioning");
+    expect(sections["Release Guide > Rollback"]).toContain("production | release manager");
+  });
+
+  it("json: one readable key: value section per record, labelled by its name", async () => {
+    const doc = await load("services.json");
+    const records = outline(doc);
+    expect(Object.keys(records)).toEqual(["orders-api", "billing-worker", "search-indexer"]);
+    expect(records["orders-api"]).toBe(
+      "name: orders-api\nowner.team: commerce\nowner.email: commerce@acme.example\nport: 8443\ntags: critical, public",
+    );
+  });
+
+  it("jsonl: one section per line, blank lines skipped", async () => {
+    const doc = await load("incidents.jsonl");
+    expect(doc.sections.map((s) => s.headingPath)).toEqual([["INC-101"], ["INC-102"], ["INC-103"]]);
+    expect(outline(doc)["INC-102"]).toContain("summary: Nightly backup skipped because the WAL bucket credentials expired.");
+  });
+
+  it("every fixture's sections lie inside its text", async () => {
+    for (const name of readdirSync(FIXTURES).filter((n) => !n.startsWith("broken"))) {
+      const doc = await load(name);
+      expect(doc.sections.length, name).toBeGreaterThan(0);
+      for (const s of doc.sections) {
+        expect(0 <= s.start && s.start < s.end && s.end <= doc.text.length, `${name} ${s.start}-${s.end}`).toBe(true);
+      }
+    }
+  });
+
+  it("a broken file is a PARSE_FAILED LoreError, an unknown type UNSUPPORTED_FORMAT", async () => {
+    await expect(load("broken.pdf")).rejects.toMatchObject({ code: "PARSE_FAILED" });
+    await expect(loadDocument("bad.json", Buffer.from("{ not json"))).rejects.toMatchObject({ code: "PARSE_FAILED" });
+    await expect(loadDocument("notes.docx", Buffer.from("plain text"))).rejects.toBeInstanceOf(LoreError);
+    expect(() => detectFormat("image.png", Buffer.from([0x89, 0x50]))).toThrow(expect.objectContaining({ code: "UNSUPPORTED_FORMAT" }));
+  });
+
+  it("sniffs the format of a file without an extension", () => {
+    expect(detectFormat("upload", readFileSync(`${FIXTURES}security-policy.pdf`))).toBe("pdf");
+    expect(detectFormat("upload", readFileSync(`${FIXTURES}release-guide.docx`))).toBe("docx");
+    expect(detectFormat("upload", Buffer.from("<!DOCTYPE html><p>x</p>"))).toBe("html");
+    expect(detectFormat("upload", Buffer.from("just words"))).toBe("text");
+  });
+});
