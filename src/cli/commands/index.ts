@@ -1,5 +1,9 @@
+import { askCommand } from "./ask.js";
 import type { CliCommand } from "./command.js";
+import { ingestCommand } from "./ingest.js";
 import { modelsCommands } from "./models.js";
+import { serveCommand } from "./serve.js";
+import { searchCommand } from "./search.js";
 
 /**
  * Registry of CLI commands. Each command lives in its own file under this folder
@@ -7,4 +11,8 @@ import { modelsCommands } from "./models.js";
  */
 export const commands: Record<string, CliCommand> = {
   ...modelsCommands,
+  ingest: ingestCommand,
+  serve: serveCommand,
+  ask: askCommand,
+  search: searchCommand,
 };
