@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import express, { type Express } from "express";
 import { LoreError } from "../errors/index.js";
+import { AskGate } from "./askLifecycle.js";
 import { createApiKeyChecker, requireApiKey, type ApiKeyChecker } from "./auth.js";
 import type { ServiceDeps } from "./deps.js";
 import { errorHandler } from "./errorMapping.js";
@@ -21,11 +22,14 @@ export interface LoreApp {
   app: Express;
   metrics: ServerMetrics;
   apiKeys: ApiKeyChecker;
+  /** Shared by REST and WebSocket asks. */
+  asks: AskGate;
 }
 
 export function createApp(deps: ServiceDeps, options: { version?: string } = {}): LoreApp {
   const metrics = new ServerMetrics(() => deps.engineMetrics());
   const apiKeys = createApiKeyChecker(deps.config.apiKeys);
+  const asks = new AskGate(deps.askCapacity);
   const openApi = buildOpenApiDocument(options.version ?? "0.1.0");
   const app = express();
   app.disable("x-powered-by");
@@ -57,9 +61,10 @@ export function createApp(deps: ServiceDeps, options: { version?: string } = {})
   });
 
   app.use("/v1", requireApiKey(apiKeys), express.json({ limit: JSON_LIMIT, strict: true }));
-  app.use("/v1", askRoutes(deps, metrics));
-  app.use("/v1/collections", collectionRoutes(deps));
-  app.use("/v1/documents", documentRoutes(deps));
+  // Routers declare full paths so metrics label requests with the route as written.
+  app.use(askRoutes(deps, metrics, asks));
+  app.use(collectionRoutes(deps));
+  app.use(documentRoutes(deps));
 
   app.use(express.static(WEB_ROOT, { index: "index.html", fallthrough: true, maxAge: 0 }));
 
@@ -67,5 +72,5 @@ export function createApp(deps: ServiceDeps, options: { version?: string } = {})
     next(new LoreError("NOT_FOUND", `No route for ${req.method} ${req.path}`));
   });
   app.use(errorHandler(deps.logger));
-  return { app, metrics, apiKeys };
+  return { app, metrics, apiKeys, asks };
 }

@@ -1,5 +1,5 @@
-import type { AskRequest, AskResponse } from "../agents/types.js";
-import { LoreError } from "../errors/index.js";
+import type { AskResponse } from "../agents/types.js";
+import { LoreError, OverloadedError } from "../errors/index.js";
 import type { ServiceDeps } from "./deps.js";
 import type { AskOutcome } from "./metrics.js";
 
@@ -46,4 +46,31 @@ export function askOutcome(response: AskResponse): AskOutcome {
   return response.abstained ? "abstained" : "answered";
 }
 
-export type AskInput = Omit<AskRequest, "signal" | "collection"> & { collection?: string | undefined };
+/**
+ * Admission control shared by REST and WebSocket: at most `capacity` questions answered or waiting
+ * at once. The answerer degrades gracefully when the generation engine refuses work (it falls back
+ * to scores), so the bound that turns overload into 503 + Retry-After lives here, at the edge,
+ * before any retrieval or embedding work is spent.
+ */
+export class AskGate {
+  private inFlight = 0;
+  constructor(readonly capacity: number) {}
+
+  get active(): number {
+    return this.inFlight;
+  }
+
+  /** Takes a slot or throws OverloadedError; call the returned function exactly once to give it back. */
+  enter(): () => void {
+    if (this.inFlight >= this.capacity) {
+      throw new OverloadedError(`Lore is answering ${this.inFlight} questions, its limit; retry shortly`, 2);
+    }
+    this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+    };
+  }
+}

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { AskEvent } from "../agents/types.js";
 import { LoreError } from "../errors/index.js";
-import { askOutcome, requireCollection, startAsk, type AskControl } from "./askLifecycle.js";
+import { askOutcome, requireCollection, startAsk, type AskControl, type AskGate } from "./askLifecycle.js";
 import { keyFromHeaders, keyFromProtocols, WS_KEY_PROTOCOL_PREFIX, type ApiKeyChecker } from "./auth.js";
 import type { ServiceDeps } from "./deps.js";
 import { mapError } from "./errorMapping.js";
@@ -24,6 +24,7 @@ export interface ChatSocketOptions {
   deps: ServiceDeps;
   metrics: ServerMetrics;
   apiKeys: ApiKeyChecker;
+  asks: AskGate;
 }
 
 export interface ChatSocketServer {
@@ -36,7 +37,7 @@ type OutgoingEvent = (AskEvent | { type: "error"; code: string; message: string;
 
 /** Attaches the /v1/chat WebSocket protocol to an HTTP server. */
 export function attachChatSocket(server: Server, options: ChatSocketOptions): ChatSocketServer {
-  const { deps, metrics, apiKeys } = options;
+  const { deps, metrics, apiKeys, asks: gate } = options;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: WS_MAX_PAYLOAD,
@@ -122,8 +123,10 @@ export function attachChatSocket(server: Server, options: ChatSocketOptions): Ch
     asks.set(message.id, control);
     // Every ask ends with exactly one `done` or `error` event for its id.
     let ended = false;
+    let release: (() => void) | undefined;
     try {
       const collection = await requireCollection(deps, message.collection);
+      release = gate.enter();
       const events = deps.answerer.ask({
         question: message.question,
         collection,
@@ -156,6 +159,7 @@ export function attachChatSocket(server: Server, options: ChatSocketOptions): Ch
         });
       }
     } finally {
+      release?.();
       control.dispose();
       asks.delete(message.id);
     }

@@ -58,6 +58,8 @@ export interface ServiceDeps {
   createCollection(name: string): Promise<unknown>;
   /** Generation engine metrics (queue depth, active sequences, tokens/s, TTFT). */
   engineMetrics(): EngineMetrics;
+  /** Questions admitted at once (answering + waiting); beyond it asks get 503 OVERLOADED + Retry-After. */
+  askCapacity: number;
   /** Models loaded and store open. */
   ready(): boolean;
 }

@@ -24,12 +24,12 @@ export interface LoreServer {
 
 /** REST + WebSocket + chat page on one port. */
 export async function startServer(deps: ServiceDeps, options: StartServerOptions): Promise<LoreServer> {
-  const { app, metrics, apiKeys } = createApp(deps, { version: options.version });
+  const { app, metrics, apiKeys, asks } = createApp(deps, { version: options.version });
   const server = createServer(app);
   // Slow-loris protection without cutting long answers: headers must arrive quickly, bodies are bounded by size.
   server.headersTimeout = 20_000;
   server.requestTimeout = 0;
-  const chat = attachChatSocket(server, { deps, metrics, apiKeys });
+  const chat = attachChatSocket(server, { deps, metrics, apiKeys, asks });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

@@ -77,7 +77,7 @@ export class ServerMetrics {
       const started = process.hrtime.bigint();
       res.on("finish", () => {
         const routePath = (req.route as { path?: string } | undefined)?.path;
-        const route = typeof routePath === "string" ? `${req.baseUrl}${routePath}` : "unmatched";
+        const route = typeof routePath === "string" ? routePath : "unmatched";
         const labels = { method: req.method, route, status: String(res.statusCode) };
         this.requests.inc(labels);
         this.latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);

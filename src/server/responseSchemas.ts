@@ -125,5 +125,6 @@ export const wsServerEventSchema = z.discriminatedUnion("type", [
     id: askIdField.optional().describe("Absent when the message could not be attributed to an ask (e.g. malformed JSON)."),
     code: z.string(),
     message: z.string(),
+    retryAfter: z.number().optional().describe("Seconds to wait before retrying (OVERLOADED)."),
   }),
 ]);

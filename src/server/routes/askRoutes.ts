@@ -1,16 +1,17 @@
 import { Router } from "express";
-import { askOutcome, requireCollection, startAsk } from "../askLifecycle.js";
+import { askOutcome, requireCollection, startAsk, type AskGate } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
 import type { ServerMetrics } from "../metrics.js";
 import { askBodySchema, parseInput, searchBodySchema } from "../schemas.js";
 
 /** POST /v1/ask (whole verified answer as JSON) and POST /v1/search (hybrid retrieval hits). */
-export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics): Router {
+export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics, gate: AskGate): Router {
   const router = Router();
 
-  router.post("/ask", async (req, res) => {
+  router.post("/v1/ask", async (req, res) => {
     const body = parseInput(askBodySchema, req.body, "ask request");
     const collection = await requireCollection(deps, body.collection);
+    const release = gate.enter();
     const control = startAsk(deps.config.askTimeoutMs);
     // A client that hangs up should free its generation sequence at once, not after the answer.
     const onClose = () => {
@@ -33,12 +34,13 @@ export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics): Router {
       metrics.recordAsk("rest", control.signal.aborted ? "cancelled" : "error");
       throw control.signal.aborted ? control.endedEarlyError() : error;
     } finally {
+      release();
       control.dispose();
       res.off("close", onClose);
     }
   });
 
-  router.post("/search", async (req, res) => {
+  router.post("/v1/search", async (req, res) => {
     const body = parseInput(searchBodySchema, req.body, "search request");
     const collection = await requireCollection(deps, body.collection);
     const hits = await deps.retriever.search({

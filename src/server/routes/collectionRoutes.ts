@@ -7,11 +7,11 @@ import { collectionParamSchema, createCollectionBodySchema, parseInput } from ".
 export function collectionRoutes(deps: ServiceDeps): Router {
   const router = Router();
 
-  router.get("/", async (_req, res) => {
+  router.get("/v1/collections", async (_req, res) => {
     res.json({ collections: await deps.store.listCollections() });
   });
 
-  router.post("/", async (req, res) => {
+  router.post("/v1/collections", async (req, res) => {
     const { name } = parseInput(createCollectionBodySchema, req.body, "collection");
     const existed = (await deps.store.getCollection(name)) !== undefined;
     await deps.createCollection(name);
@@ -19,14 +19,14 @@ export function collectionRoutes(deps: ServiceDeps): Router {
     res.status(existed ? 200 : 201).json(info);
   });
 
-  router.get("/:name", async (req, res) => {
+  router.get("/v1/collections/:name", async (req, res) => {
     const name = parseInput(collectionParamSchema, req.params["name"], "collection name");
     const info = await deps.store.getCollection(name);
     if (!info) throw new LoreError("NOT_FOUND", `Collection "${name}" does not exist`);
     res.json(info);
   });
 
-  router.delete("/:name", async (req, res) => {
+  router.delete("/v1/collections/:name", async (req, res) => {
     const name = parseInput(collectionParamSchema, req.params["name"], "collection name");
     if (!(await deps.store.deleteCollection(name))) throw new LoreError("NOT_FOUND", `Collection "${name}" does not exist`);
     res.status(204).end();

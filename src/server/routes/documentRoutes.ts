@@ -25,7 +25,7 @@ export function documentRoutes(deps: ServiceDeps): Router {
   });
   const singleFile: RequestHandler = upload.single("file");
 
-  router.post("/", singleFile, async (req, res) => {
+  router.post("/v1/documents", singleFile, async (req, res) => {
     const file = req.file;
     if (!file) throw new LoreError("BAD_REQUEST", 'Send the document as multipart/form-data in a field named "file"');
     const fields = parseInput(uploadFieldsSchema, { ...(req.body as Record<string, unknown>) }, "upload fields");
@@ -41,13 +41,13 @@ export function documentRoutes(deps: ServiceDeps): Router {
     res.status(result.status === "unchanged" ? 200 : 201).json(result);
   });
 
-  router.get("/", async (req, res) => {
+  router.get("/v1/documents", async (req, res) => {
     const query = parseInput(collectionQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
     res.json({ documents: await deps.store.listDocuments(collection) });
   });
 
-  router.get("/:id", async (req, res) => {
+  router.get("/v1/documents/:id", async (req, res) => {
     const query = parseInput(collectionQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
     const id = req.params["id"] ?? "";
@@ -56,7 +56,7 @@ export function documentRoutes(deps: ServiceDeps): Router {
     res.json(document);
   });
 
-  router.delete("/:id", async (req, res) => {
+  router.delete("/v1/documents/:id", async (req, res) => {
     const query = parseInput(collectionQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
     const id = req.params["id"] ?? "";

@@ -1,0 +1,154 @@
+import { existsSync } from "node:fs";
+import { Answerer } from "../agents/index.js";
+import type { LoreConfig } from "../config/index.js";
+import {
+  ensureModels,
+  loadEmbedder,
+  loadGenerationEngine,
+  type BatchedGenerationEngine,
+  type OnnxEmbedder,
+  type PullProgress,
+} from "../inference/index.js";
+import { silentLogger, type Logger } from "../logging/index.js";
+import {
+  Ingestor,
+  LexicalReranker,
+  openKnowledgeStore,
+  Retriever,
+  summaryOf,
+  type IngestProgress,
+  type IngestReport,
+  type KnowledgeStore,
+} from "../retrieval/index.js";
+
+export type RuntimeProgress =
+  | ({ stage: "models" } & PullProgress)
+  | { stage: "load"; what: "embedder" | "generator" | "store" }
+  | ({ stage: "ingest" } & IngestProgress);
+
+export interface OpenLoreOptions {
+  logger?: Logger;
+  /** Model pulls, engine loading and knowledge/ ingest, for progress bars. */
+  onProgress?: (progress: RuntimeProgress) => void;
+  /** Ingest config.knowledgeDir into config.defaultCollection (incrementally). Defaults to true. */
+  ingestKnowledge?: boolean;
+  /** Override engine options (tests: sequences 1, queueLimit 0). */
+  generation?: { sequences?: number; queueLimit?: number; contextSize?: number };
+  signal?: AbortSignal;
+}
+
+/** Everything Lore runs on, built once per process and closed once. */
+export interface LoreRuntime {
+  readonly config: LoreConfig;
+  readonly logger: Logger;
+  readonly embedder: OnnxEmbedder;
+  readonly generator: BatchedGenerationEngine;
+  readonly store: KnowledgeStore;
+  readonly retriever: Retriever;
+  readonly ingestor: Ingestor;
+  readonly answerer: Answerer;
+  /** Questions admitted at once (answering + waiting): engine sequences + queue bound. */
+  readonly askCapacity: number;
+  /** The start-up ingest of knowledge/ (undefined when skipped). */
+  readonly knowledgeReport: IngestReport | undefined;
+  /** Models loaded and store open (false once closing). */
+  ready(): boolean;
+  /** Disposes the engines and closes the store; idempotent. Abort in-flight asks first. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: ensure (or pull) models, load both engines, open the store selected by
+ * LORE_STORE, ingest knowledge/ incrementally into the default collection, and build the
+ * retriever and answerer over them. Anything opened before a failure is closed again.
+ */
+export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}): Promise<LoreRuntime> {
+  const logger = options.logger ?? silentLogger();
+  const progress = options.onProgress ?? (() => undefined);
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.warn({ err }, "cleanup failed"));
+  };
+  try {
+    const models = await ensureModels(config, {
+      logger,
+      onProgress: (p) => progress({ stage: "models", ...p }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    progress({ stage: "load", what: "embedder" });
+    const embedder = await loadEmbedder({ model: models.embedding, threads: config.resolvedThreads, logger });
+    cleanups.push(() => embedder.dispose());
+    progress({ stage: "load", what: "generator" });
+    const generation = options.generation ?? {};
+    const sequences = generation.sequences ?? config.sequences;
+    const contextSize = generation.contextSize ?? config.contextSize;
+    const generator = await loadGenerationEngine({
+      modelPath: models.chat.path,
+      modelId: models.chat.id,
+      threads: config.resolvedThreads,
+      queueLimit: generation.queueLimit ?? config.queueLimit,
+      ...(sequences !== undefined ? { sequences } : {}),
+      ...(contextSize !== undefined ? { contextSize } : {}),
+      logger,
+    });
+    cleanups.push(() => generator.dispose());
+    progress({ stage: "load", what: "store" });
+    const store = await openKnowledgeStore(config, logger);
+    cleanups.push(() => store.close());
+
+    const ingestor = new Ingestor({ store, embedder, chunkSize: config.chunkSize, chunkOverlap: config.chunkOverlap, logger });
+    // The default collection always exists, so a fresh server answers (abstains) instead of 404.
+    await store.ensureCollection(config.defaultCollection, ingestor.signature);
+    const knowledgeReport = await ingestKnowledge(config, ingestor, options, logger, progress);
+    const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker(), logger });
+    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode });
+
+    let closed = false;
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      logger,
+      embedder,
+      generator,
+      store,
+      retriever,
+      ingestor,
+      answerer,
+      askCapacity: generator.sequences + (generation.queueLimit ?? config.queueLimit),
+      knowledgeReport,
+      ready: () => !closed,
+      close() {
+        closed = true;
+        closing ??= cleanup();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function ingestKnowledge(
+  config: LoreConfig,
+  ingestor: Ingestor,
+  options: OpenLoreOptions,
+  logger: Logger,
+  progress: (p: RuntimeProgress) => void,
+): Promise<IngestReport | undefined> {
+  if (options.ingestKnowledge === false) return undefined;
+  if (!existsSync(config.knowledgeDir)) {
+    logger.info({ knowledgeDir: config.knowledgeDir }, "no knowledge folder: nothing ingested at start");
+    return undefined;
+  }
+  const report = await ingestor.ingestPath(config.knowledgeDir, {
+    collection: config.defaultCollection,
+    onProgress: (p) => progress({ stage: "ingest", ...p }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  logger.info({ knowledgeDir: config.knowledgeDir, collection: config.defaultCollection, ...summaryOf(report) }, "knowledge ingested");
+  for (const failed of report.files.filter((f) => f.status === "failed")) {
+    logger.warn({ path: failed.path, error: failed.error }, "knowledge file not ingested");
+  }
+  return report;
+}
