@@ -1,9 +1,7 @@
 import { askCommand } from "./ask.js";
-import { askCommand } from "./ask.js";
 import type { CliCommand } from "./command.js";
 import { ingestCommand } from "./ingest.js";
 import { modelsCommands } from "./models.js";
-import { serveCommand } from "./serve.js";
 import { serveCommand } from "./serve.js";
 import { searchCommand } from "./search.js";
 
@@ -13,8 +11,6 @@ import { searchCommand } from "./search.js";
  */
 export const commands: Record<string, CliCommand> = {
   ...modelsCommands,
-  serve: serveCommand,
-  ask: askCommand,
   ingest: ingestCommand,
   serve: serveCommand,
   ask: askCommand,
