@@ -142,10 +142,10 @@ export class Ingestor {
   async ingestPath(path: string, options: IngestPathOptions): Promise<IngestReport> {
     const started = performance.now();
     const report = emptyReport();
-    await this.store.ensureCollection(options.collection, this.signature);
     const info = await stat(path).catch((error: unknown) => {
       throw new LoreError("NOT_FOUND", `${path}: no such file or folder`, { cause: error });
     });
+    await this.store.ensureCollection(options.collection, this.signature);
     const rootId = idOf(path);
     const jobs: FileJob[] = [];
     if (info.isDirectory()) {
