@@ -1,5 +1,6 @@
 export type * from "./types.js";
 export { loadEmbedder, OnnxEmbedder, DEFAULT_EMBEDDING_MAX_TOKENS, type LoadEmbedderOptions, type EmbedderMetrics } from "./onnxEmbedder.js";
+export type { TokenizedText } from "./embeddingTokenizer.js";
 export { MicroBatcher, type MicroBatcherOptions, type MicroBatcherMetrics } from "./microBatcher.js";
 export { loadManifest, parseManifest, findModel, DEFAULT_MANIFEST_PATH, type ModelManifest, type ModelEntry, type ModelFile, type ModelRole } from "./modelManifest.js";
 export {

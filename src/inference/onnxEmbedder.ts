@@ -28,7 +28,7 @@ export interface LoadEmbedderOptions {
   maxBatchSize?: number;
   /**
    * Cap on padded tokens per ORT run (batch × longest input). run() blocks the event loop, so this
-   * bounds a stall; about 4096 tokens is ~0.3–0.5 s on 2 cores. Defaults to 4096.
+   * bounds a stall: 2048 tokens take ~0.4 s on 2 idle cores. Defaults to 2048.
    */
   maxBatchTokens?: number;
   /** How long an idle embedder waits for more inputs before running a partly filled batch. Defaults to 0. */
@@ -81,7 +81,7 @@ export class OnnxEmbedder implements Embedder {
       run: (items) => this.#runBatch(items),
       length: (item) => item.ids.length,
       maxBatchSize: init.options.maxBatchSize ?? 32,
-      maxBatchCost: init.options.maxBatchTokens ?? 4096,
+      maxBatchCost: init.options.maxBatchTokens ?? 2048,
       maxWaitMs: init.options.maxWaitMs ?? 0,
     });
   }
@@ -117,10 +117,15 @@ export class OnnxEmbedder implements Embedder {
     return this.#tokenizer.countTokens(text);
   }
 
+  /** The token ids the model will see for a text (truncated at maxTokens), without running it. */
+  encode(text: string): TokenizedText {
+    return this.#tokenizer.encode(text, this.maxTokens);
+  }
+
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<EmbedResult> {
     if (this.#disposed) throw new LoreError("INTERNAL", "embed() called on a disposed embedder");
     throwIfAborted(options.signal);
-    const encoded = texts.map((t) => this.#tokenizer.encode(t, this.maxTokens));
+    const encoded = texts.map((t) => this.encode(t));
     const truncated = encoded.filter((e) => e.truncated);
     if (truncated.length > 0) {
       this.#truncatedInputs += truncated.length;
