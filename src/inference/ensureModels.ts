@@ -60,7 +60,9 @@ export async function ensureModels(
       });
     } catch (cause) {
       if (LoreError.isInstance(cause) && cause.code === "ABORTED") throw cause;
-      const reason = cause instanceof Error ? cause.message : String(cause);
+      // The manifest's notes say what to do when upstream is known to differ (the int8 MiniLM file).
+      const notes = LoreError.isInstance(cause) && cause.code === "CHECKSUM_MISMATCH" && entry.notes ? ` ${entry.notes}` : "";
+      const reason = (cause instanceof Error ? cause.message : String(cause)) + notes;
       throw modelNotFound(entry, missing, `Automatic download failed: ${reason}\n${pullHint(entry, dest)}`, cause);
     }
   }

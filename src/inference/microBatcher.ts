@@ -60,8 +60,8 @@ export class MicroBatcher<I, O> {
   readonly #maxBatchCost: number;
   readonly #maxWaitMs: number;
   #pending: Pending<I, O>[] = [];
-  #running = false;
-  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #running: Promise<void> | undefined;
+  #timer: { kind: "timeout"; handle: NodeJS.Timeout } | { kind: "immediate"; handle: NodeJS.Immediate } | undefined;
   #closed = false;
   readonly #metrics: Omit<MicroBatcherMetrics, "queueDepth"> = { batches: 0, items: 0, largestBatch: 0, paddedLength: 0, realLength: 0 };
 
@@ -98,13 +98,14 @@ export class MicroBatcher<I, O> {
     return { ...this.#metrics, queueDepth: this.#pending.length };
   }
 
-  /** Rejects everything still queued; a batch already running finishes. */
-  close(): void {
+  /** Rejects everything still queued; resolves once a batch already running has finished. */
+  async close(): Promise<void> {
     this.#closed = true;
     this.#clearTimer();
     const pending = this.#pending;
     this.#pending = [];
     for (const p of pending) this.#settle(p.job, new AbortedError("The embedder was disposed"));
+    await this.#running;
   }
 
   #schedule(): void {
@@ -113,30 +114,28 @@ export class MicroBatcher<I, O> {
     if (this.#timer && !full) return;
     this.#clearTimer();
     // setImmediate rather than a microtask: callers that submit in the same tick join the batch.
-    this.#timer = full || this.#maxWaitMs === 0 ? setImmediate(() => void this.#drain()) : setTimeout(() => void this.#drain(), this.#maxWaitMs);
+    const start = () => {
+      this.#timer = undefined;
+      this.#running = this.#drain().finally(() => {
+        this.#running = undefined;
+        this.#schedule();
+      });
+    };
+    this.#timer =
+      full || this.#maxWaitMs === 0 ? { kind: "immediate", handle: setImmediate(start) } : { kind: "timeout", handle: setTimeout(start, this.#maxWaitMs) };
   }
 
   #clearTimer(): void {
-    if (this.#timer === undefined) return;
-    clearTimeout(this.#timer as NodeJS.Timeout);
-    clearImmediate(this.#timer as NodeJS.Immediate);
+    if (this.#timer?.kind === "timeout") clearTimeout(this.#timer.handle);
+    if (this.#timer?.kind === "immediate") clearImmediate(this.#timer.handle);
     this.#timer = undefined;
   }
 
   async #drain(): Promise<void> {
-    this.#timer = undefined;
-    if (this.#running) return;
-    this.#running = true;
-    try {
-      while (this.#pending.length > 0 && !this.#closed) {
-        const batch = this.#takeBatch();
-        await this.#runBatch(batch);
-        // Let I/O callbacks run between batches: a batch is blocking native work.
-        await new Promise<void>((r) => setImmediate(r));
-      }
-    } finally {
-      this.#running = false;
-      this.#schedule();
+    while (this.#pending.length > 0 && !this.#closed) {
+      await this.#runBatch(this.#takeBatch());
+      // Let I/O callbacks run between batches: a batch is blocking native work.
+      await new Promise<void>((r) => setImmediate(r));
     }
   }
 

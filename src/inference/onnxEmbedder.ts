@@ -149,7 +149,8 @@ export class OnnxEmbedder implements Embedder {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#batcher.close();
+    // A running ORT call must finish before its session is released.
+    await this.#batcher.close();
     await this.#session.release();
   }
 

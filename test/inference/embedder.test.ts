@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadEmbedder, resolveEmbeddingModel, type OnnxEmbedder } from "../../src/inference/index.js";
+import { loadEmbedder, MicroBatcher, resolveEmbeddingModel, type OnnxEmbedder } from "../../src/inference/index.js";
 import { silentLogger } from "../../src/logging/index.js";
 
 interface Reference {
@@ -106,5 +106,46 @@ describe("ONNX embedder (all-MiniLM-L6-v2 int8)", () => {
     const controller = new AbortController();
     controller.abort();
     await expect(embedder.embed(["anything"], { signal: controller.signal })).rejects.toMatchObject({ code: "ABORTED" });
+  });
+});
+
+describe("MicroBatcher (queue semantics, with a stand-in run function)", () => {
+  function recordingBatcher(options: { maxBatchSize?: number; maxBatchCost?: number } = {}) {
+    const batches: string[][] = [];
+    const batcher = new MicroBatcher<string, string>({
+      run: async (items) => {
+        batches.push(items);
+        return items.map((i) => i.toUpperCase());
+      },
+      length: (item) => item.length,
+      ...options,
+    });
+    return { batcher, batches };
+  }
+
+  it("returns each caller its results in input order while grouping similar lengths", async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 2 });
+    const results = await Promise.all([batcher.submit(["aaaa", "b"]), batcher.submit(["cccc", "d"])]);
+    expect(results).toEqual([["AAAA", "B"], ["CCCC", "D"]]);
+    expect(batches).toEqual([["aaaa", "cccc"], ["b", "d"]]);
+    expect(batcher.metrics()).toMatchObject({ batches: 2, items: 4, largestBatch: 2, paddedLength: 10, realLength: 10 });
+  });
+
+  it("caps padded work per batch and never starves the oldest item", async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 8, maxBatchCost: 12 });
+    await Promise.all([batcher.submit(["x".repeat(10)]), batcher.submit(["a", "b", "c", "d", "e"])]);
+    expect(batches[0]).toEqual(["x".repeat(10)]);
+    expect(batches.flat()).toHaveLength(6);
+  });
+
+  it("drops an aborted caller's queued items and rejects it with ABORTED", async () => {
+    const { batcher, batches } = recordingBatcher();
+    const controller = new AbortController();
+    const aborted = batcher.submit(["gone"], controller.signal);
+    const kept = batcher.submit(["kept"]);
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: "ABORTED" });
+    expect(await kept).toEqual(["KEPT"]);
+    expect(batches.flat()).toEqual(["kept"]);
   });
 });
