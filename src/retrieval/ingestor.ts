@@ -183,6 +183,46 @@ export class Ingestor {
     return this.ingestBytes(options.fileName, options.source, content, options);
   }
 
+  /**
+   * Re-embeds a collection made with another model: every document is re-read from its source file
+   * and ingested again with this ingestor's embedder (tags, ACL and metadata kept). Refuses, before
+   * touching anything, when a document's source cannot be read (e.g. an upload). Not atomic across
+   * documents: if interrupted, the collection holds the documents done so far under the new model,
+   * and running it (or a folder ingest) again completes it.
+   */
+  async reembedCollection(collection: string, options: { onProgress?: (p: IngestProgress) => void; signal?: AbortSignal } = {}): Promise<IngestReport> {
+    const started = performance.now();
+    if (!(await this.store.getCollection(collection))) throw new LoreError("NOT_FOUND", `No collection "${collection}"`);
+    const documents = await this.store.listDocuments(collection);
+    const unreadable: string[] = [];
+    for (const doc of documents) {
+      const info = await stat(doc.source).catch(() => undefined);
+      if (!info?.isFile()) unreadable.push(doc.id);
+    }
+    if (unreadable.length > 0) {
+      throw new LoreError(
+        "BAD_REQUEST",
+        `Cannot re-embed collection "${collection}": ${unreadable.length} document(s) have no readable source file ` +
+          `(${unreadable.slice(0, 3).join(", ")}${unreadable.length > 3 ? ", …" : ""}). Re-upload them, or ingest into a new collection.`,
+        { details: { collection, unreadable } },
+      );
+    }
+    await this.store.deleteCollection(collection);
+    await this.store.ensureCollection(collection, this.signature);
+    const report = emptyReport();
+    let done = 0;
+    for (const doc of documents) {
+      throwIfAborted(options.signal);
+      const job = { path: doc.source, documentId: doc.id };
+      const result = await this.ingestFile(job, { collection, tags: doc.tags, acl: doc.acl, metadata: doc.metadata, ...(options.signal ? { signal: options.signal } : {}) });
+      tally(report, result);
+      options.onProgress?.({ done: ++done, total: documents.length, file: doc.source, status: result.status });
+    }
+    report.ms = Math.round(performance.now() - started);
+    this.logger?.info({ collection, ...summaryOf(report), embedding: this.signature }, "collection re-embedded");
+    return report;
+  }
+
   deleteDocument(collection: string, documentId: string): Promise<boolean> {
     return this.store.deleteDocument(collection, documentId);
   }
@@ -271,7 +311,8 @@ export class Ingestor {
   private failure(path: string, documentId: string, error: unknown): IngestFileResult {
     const code = LoreError.isInstance(error) ? error.code : "PARSE_FAILED";
     const message = error instanceof Error ? error.message : String(error);
-    this.logger?.warn({ path, code, err: message }, "document failed to ingest");
+    // The report carries the failure; the caller that handles it logs it (once).
+    this.logger?.debug({ path, code, err: message }, "document failed to ingest");
     return { path, documentId, status: "failed", chunks: 0, error: { code, message } };
   }
 }

@@ -131,4 +131,33 @@ describe("Ingestor (SQLite store, all-MiniLM-L6-v2)", () => {
       code: "EMBEDDING_MODEL_MISMATCH",
     });
   });
+
+  it("re-embeds a collection made with another model, keeping documents and their metadata", async () => {
+    await ingestor.ingestPath(join(folder, "runbook.md"), { collection: "swap", tags: ["ops"], acl: ["dba"] });
+    // The same real model under another signature stands for "the configured model changed".
+    const renamed: Embedder = {
+      modelId: "renamed-model",
+      modelSha256: "c".repeat(64),
+      dimension: embedder.dimension,
+      maxTokens: embedder.maxTokens,
+      embed: (texts, options) => embedder.embed(texts, options),
+      countTokens: (text) => embedder.countTokens(text),
+      dispose: async () => {},
+    };
+    const next = new Ingestor({ store, embedder: renamed, chunkSize: 300, chunkOverlap: 60 });
+    await expect(next.ingestPath(join(folder, "notes.txt"), { collection: "swap" })).rejects.toMatchObject({ code: "EMBEDDING_MODEL_MISMATCH" });
+
+    const progress: IngestProgress[] = [];
+    const report = await next.reembedCollection("swap", { onProgress: (p) => progress.push(p) });
+    expect(report).toMatchObject({ added: 1, failed: 0 });
+    expect(progress).toMatchObject([{ done: 1, total: 1, status: "added" }]);
+    expect((await store.getCollection("swap"))?.embedding.modelId).toBe("renamed-model");
+    expect(await store.getDocument("swap", `${folder}/runbook.md`)).toMatchObject({ tags: ["ops"], acl: ["dba"] });
+    expect((await next.ingestPath(join(folder, "notes.txt"), { collection: "swap" })).added).toBe(1);
+
+    // An upload has no file to re-read: refuse before deleting anything.
+    await next.ingestContent({ source: "upload://a.txt", fileName: "a.txt", content: "uploaded words", collection: "swap" });
+    await expect(ingestor.reembedCollection("swap")).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await store.listDocuments("swap")).toHaveLength(3);
+  });
 });

@@ -5,7 +5,7 @@ import { loadConfig } from "../../config/index.js";
 import { LoreError } from "../../errors/index.js";
 import { loadEmbedder, resolveEmbeddingModel } from "../../inference/index.js";
 import { createLogger } from "../../logging/index.js";
-import { Ingestor, openKnowledgeStore, type IngestReport } from "../../retrieval/index.js";
+import { Ingestor, openKnowledgeStore, type IngestProgress, type IngestReport } from "../../retrieval/index.js";
 import type { CliCommand } from "./command.js";
 
 const flagsSchema = z.object({
@@ -13,6 +13,7 @@ const flagsSchema = z.object({
   tag: z.array(z.string().min(1)).default([]),
   acl: z.array(z.string().min(1)).default([]),
   json: z.boolean().default(false),
+  reembed: z.boolean().default(false),
 });
 
 function summary(report: IngestReport, collection: string): string {
@@ -30,7 +31,7 @@ function summary(report: IngestReport, collection: string): string {
 export const ingestCommand: CliCommand = {
   summary: "Ingest a file or folder into a collection (incremental: unchanged files are skipped)",
   help: [
-    "Usage: lore ingest <path> [--collection c] [--tag t]... [--acl group]... [--json]",
+    "Usage: lore ingest <path> [--collection c] [--tag t]... [--acl group]... [--reembed] [--json]",
     "",
     "Reads .md, .markdown, .txt, .html, .htm, .pdf, .docx, .json, .jsonl (folders recursively,",
     "dotfiles ignored). Documents are identified by their path as given; re-running skips unchanged",
@@ -38,12 +39,15 @@ export const ingestCommand: CliCommand = {
     "A file that cannot be parsed is reported and the rest goes on (exit code 1 if any failed).",
     "Chunking follows LORE_CHUNK_SIZE / LORE_CHUNK_OVERLAP; the store is LORE_STORE (sqlite at",
     "LORE_DB_PATH or LORE_DATA_DIR/lore.db, or qdrant at QDRANT_URL). --json prints the report.",
+    "A collection embedded with another model is refused; --reembed first re-embeds its documents",
+    "from their source files with the configured model (refused if some have none, e.g. uploads).",
   ].join("\n"),
   options: {
     collection: { type: "string", short: "c" },
     tag: { type: "string", short: "t", multiple: true },
     acl: { type: "string", multiple: true },
     json: { type: "boolean" },
+    reembed: { type: "boolean" },
   },
   async run(values, positionals) {
     const parsed = flagsSchema.safeParse(values);
@@ -69,21 +73,33 @@ export const ingestCommand: CliCommand = {
       try {
         // No logger for the ingestor: the summary below is where per-file failures are reported.
         const ingestor = new Ingestor({ store, embedder, chunkSize: config.chunkSize, chunkOverlap: config.chunkOverlap });
-        const report = await ingestor.ingestPath(path, {
-          collection,
-          tags: flags.tag,
-          acl: flags.acl,
-          signal: abort.signal,
-          onProgress: (p) => {
-            if (!started) {
-              bar.start(p.total, 0, { file: "", status: "" });
-              started = true;
+        const onProgress = (p: IngestProgress) => {
+          if (!started) {
+            bar.start(p.total, 0, { file: "", status: "" });
+            started = true;
+          }
+          bar.update(p.done, { file: p.file, status: p.status });
+        };
+        const stopBar = () => {
+          if (started) bar.stop();
+          started = false;
+        };
+        const existing = await store.getCollection(collection);
+        if (existing && flags.reembed && JSON.stringify(existing.embedding) !== JSON.stringify(ingestor.signature)) {
+          process.stderr.write(`re-embedding "${collection}" (${existing.embedding.modelId} → ${ingestor.signature.modelId})\n`);
+          const reembedded = await ingestor.reembedCollection(collection, { onProgress, signal: abort.signal });
+          stopBar();
+          process.stderr.write(`${summary(reembedded, collection)}\n`);
+        }
+        const report = await ingestor
+          .ingestPath(path, { collection, tags: flags.tag, acl: flags.acl, signal: abort.signal, onProgress })
+          .catch((error: unknown) => {
+            if (LoreError.isInstance(error) && error.code === "EMBEDDING_MODEL_MISMATCH") {
+              throw new LoreError(error.code, `${error.message} To re-embed it from its source files, run again with --reembed.`, { cause: error });
             }
-            bar.update(p.done, { file: p.file, status: p.status });
-          },
-        });
-        bar.stop();
-        started = false;
+            throw error;
+          });
+        stopBar();
         process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${summary(report, collection)}\n`);
         return report.failed > 0 ? 1 : 0;
       } finally {
