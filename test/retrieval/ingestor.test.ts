@@ -160,4 +160,13 @@ describe("Ingestor (SQLite store, all-MiniLM-L6-v2)", () => {
     await expect(ingestor.reembedCollection("swap")).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await store.listDocuments("swap")).toHaveLength(3);
   });
+
+  it("stops between files when aborted, keeping what was already committed", async () => {
+    const controller = new AbortController();
+    const run = ingestor.ingestPath(folder, { collection: "aborted", signal: controller.signal, onProgress: (p) => p.done === 2 && controller.abort() });
+    await expect(run).rejects.toMatchObject({ code: "ABORTED" });
+    // Files go in name order: broken.pdf (failed), then incidents.jsonl, then the abort.
+    const stored = await store.listDocuments("aborted");
+    expect(stored.map((d) => d.id)).toEqual([`${folder}/incidents.jsonl`]);
+  });
 });
