@@ -1,2 +1,2 @@
 export { openLore, type LoreRuntime, type OpenLoreOptions, type RuntimeProgress } from "./openLore.js";
-export { serviceDepsOf } from "./serviceDeps.js";
+export { serviceDepsOf, type ServedRuntime } from "./serviceDeps.js";

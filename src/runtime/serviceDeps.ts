@@ -1,11 +1,29 @@
 import { ErrorCodes, LoreError, type ErrorCode } from "../errors/index.js";
+import type { EngineMetrics, TextGenerator } from "../inference/types.js";
 import type { ServiceDeps } from "../server/index.js";
 import type { LoreRuntime } from "./openLore.js";
 
 const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ErrorCodes, code);
 
+/** The parts of a runtime the server uses; a generator-less pipeline (scores only) is enough. */
+export type ServedRuntime = Pick<LoreRuntime, "config" | "logger" | "answerer" | "retriever" | "store" | "ingestor" | "askCapacity" | "ready"> & {
+  generator?: Pick<TextGenerator, "metrics">;
+};
+
+const IDLE_ENGINE: EngineMetrics = {
+  queueDepth: 0,
+  activeSequences: 0,
+  sequences: 0,
+  completedRequests: 0,
+  rejectedRequests: 0,
+  completionTokens: 0,
+  promptTokens: 0,
+  recentTokensPerSecond: 0,
+  lastTtftMs: 0,
+};
+
 /** What the HTTP layer is given: the runtime's objects behind the server's narrow interfaces. */
-export function serviceDepsOf(runtime: LoreRuntime): ServiceDeps {
+export function serviceDepsOf(runtime: ServedRuntime): ServiceDeps {
   const { config, logger, answerer, retriever, store, ingestor, generator } = runtime;
   return {
     config,
@@ -32,7 +50,7 @@ export function serviceDepsOf(runtime: LoreRuntime): ServiceDeps {
       },
     },
     createCollection: (name) => store.ensureCollection(name, ingestor.signature),
-    engineMetrics: () => generator.metrics(),
+    engineMetrics: () => generator?.metrics() ?? IDLE_ENGINE,
     ready: () => runtime.ready(),
   };
 }
