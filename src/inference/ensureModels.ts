@@ -41,7 +41,8 @@ export async function ensureModels(
 
   const dirs = modelSearchDirs(config, options.cwd, options.mirrorDirs);
   const dest = defaultModelsDestination(config, options.cwd);
-  const wanted = [...(config.embeddingModelDir ? [] : [config.embeddingModel]), ...(config.chatModelPath ? [] : [config.chatModel])];
+  const wanted = new Set([...(config.embeddingModelDir ? [] : [config.embeddingModel]), ...(config.chatModelPath ? [] : [config.chatModel])]);
+  let firstFailure: LoreError | undefined;
   for (const id of wanted) {
     const entry = findModel(manifest, id);
     const missing = entry.files.filter((f) => !f.optional).map((f) => locateModelFile(f, dirs)).filter((l) => !l.path);
@@ -63,8 +64,10 @@ export async function ensureModels(
       // The manifest's notes say what to do when upstream is known to differ (the int8 MiniLM file).
       const notes = LoreError.isInstance(cause) && cause.code === "CHECKSUM_MISMATCH" && entry.notes ? ` ${entry.notes}` : "";
       const reason = (cause instanceof Error ? cause.message : String(cause)) + notes;
-      throw modelNotFound(entry, missing, `Automatic download failed: ${reason}\n${pullHint(entry, dest)}`, cause);
+      // Keep going: the other model's files are still worth fetching before reporting.
+      firstFailure ??= modelNotFound(entry, missing, `Automatic download failed: ${reason}\n${pullHint(entry, dest)}`, cause);
     }
   }
+  if (firstFailure) throw firstFailure;
   return resolveModels(config, resolveOptions);
 }

@@ -61,12 +61,28 @@ export async function pullModels(options: PullOptions): Promise<PullResult[]> {
   const entries = options.ids?.length ? options.ids.map((id) => findModel(manifest, id)) : manifest.models;
   const includeOptional = options.includeOptional ?? true;
   const results: PullResult[] = [];
+  const failures: { file: string; error: unknown }[] = [];
   for (const entry of entries) {
     for (const file of entry.files) {
       if (file.optional && !includeOptional) continue;
       throwIfAborted(options.signal);
-      results.push(await pullFile(file, options));
+      // One refused file (e.g. an upstream that differs from the manifest) must not keep the others away.
+      try {
+        results.push(await pullFile(file, options));
+      } catch (error) {
+        if (LoreError.isInstance(error) && error.code === "ABORTED") throw error;
+        failures.push({ file: file.name, error });
+      }
     }
+  }
+  if (failures.length === 1) throw failures[0]!.error;
+  if (failures.length > 1) {
+    const first = failures[0]!.error;
+    const messages = failures.map((f) => `  ${f.file}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+    throw new LoreError(LoreError.isInstance(first) ? first.code : "DOWNLOAD_FAILED", `${failures.length} model files could not be pulled:\n${messages.join("\n")}`, {
+      cause: first,
+      details: { failed: failures.map((f) => f.file), pulled: results.map((r) => r.file) },
+    });
   }
   return results;
 }

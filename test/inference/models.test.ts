@@ -199,6 +199,17 @@ describe("lore models pull", () => {
     expect(existsSync(join(dest, "all-MiniLM-L6-v2/tokenizer_config.json"))).toBe(false);
     expect(existsSync(join(dest, "all-MiniLM-L6-v2/tokenizer_config.json.partial"))).toBe(false);
   });
+  it("still pulls the other files when one source fails, then reports the failure", async () => {
+    served = await startServer();
+    const dest = tempDir();
+    const manifest = smallManifest(served.base);
+    const [config, tokenizer] = manifest.models[0]!.files;
+    const broken = { models: [{ ...manifest.models[0]!, files: [{ ...config!, url: `${served.base}/no/such/file` }, tokenizer!] }] };
+    const error = await pullModels({ dest, manifest: broken, mirrorDirs: [] }).catch((e: unknown) => e);
+    expect(LoreError.isInstance(error) && error.code).toBe("DOWNLOAD_FAILED");
+    expect((error as Error).message).toContain("HTTP 404");
+    expect(existsSync(join(dest, "all-MiniLM-L6-v2/tokenizer.json"))).toBe(true);
+  });
 });
 
 describe("ensureModels", () => {
