@@ -73,6 +73,8 @@ export interface IngestorOptions {
   chunkSize?: number;
   /** Defaults to 120 characters (config.chunkOverlap). */
   chunkOverlap?: number;
+  /** Sections shorter than this merge with a neighbour. Defaults to chunkSize / 4 (see ChunkOptions). */
+  minSectionChars?: number;
   logger?: Logger;
 }
 
@@ -118,6 +120,7 @@ async function listFolder(root: string, dir: string, out: string[]): Promise<voi
 export class Ingestor {
   readonly chunkSize: number;
   readonly chunkOverlap: number;
+  readonly minSectionChars: number | undefined;
   private readonly store: KnowledgeStore;
   private readonly embedder: Embedder;
   private readonly logger: Logger | undefined;
@@ -127,6 +130,7 @@ export class Ingestor {
     this.embedder = options.embedder;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.chunkOverlap = options.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
+    this.minSectionChars = options.minSectionChars;
     this.logger = options.logger;
   }
 
@@ -255,7 +259,7 @@ export class Ingestor {
   ): Promise<IngestFileResult> {
     const contentHash = createHash("sha256")
       .update(content)
-      .update(JSON.stringify({ v: PIPELINE_VERSION, size: this.chunkSize, overlap: this.chunkOverlap }))
+      .update(JSON.stringify({ v: PIPELINE_VERSION, size: this.chunkSize, overlap: this.chunkOverlap, minSection: this.minSectionChars }))
       .digest("hex");
     const meta: DocumentMeta = {
       id: documentId,
@@ -281,7 +285,11 @@ export class Ingestor {
       const doc = await loadDocument(basename(fileName), content);
       if (doc.text.trim() === "") throw new LoreError("PARSE_FAILED", `${fileName}: no extractable text`);
       meta.title = doc.title;
-      const drafts = chunkDocument(doc, { chunkSize: this.chunkSize, chunkOverlap: this.chunkOverlap });
+      const drafts = chunkDocument(doc, {
+        chunkSize: this.chunkSize,
+        chunkOverlap: this.chunkOverlap,
+        ...(this.minSectionChars !== undefined ? { minSectionChars: this.minSectionChars } : {}),
+      });
       const chunks: ChunkRecord[] = [];
       let truncatedChunks = 0;
       for (let i = 0; i < drafts.length; i += EMBED_BATCH) {
