@@ -23,8 +23,8 @@ describe("BatchedGenerationEngine", () => {
   let single: BatchedGenerationEngine;
 
   beforeAll(async () => {
-    engine = await loadGenerationEngine({ modelPath: MODEL, sequences: 4, contextSize: 512, threads: 2 });
-    single = await loadGenerationEngine({ modelPath: MODEL, sequences: 1, contextSize: 1024, queueLimit: 1, threads: 2 });
+    engine = await loadGenerationEngine({ modelPath: MODEL, sequences: 4, contextSize: 512 });
+    single = await loadGenerationEngine({ modelPath: MODEL, sequences: 1, contextSize: 1024, queueLimit: 1 });
   });
   afterAll(async () => {
     await engine?.dispose();
