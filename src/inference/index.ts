@@ -23,6 +23,7 @@ export {
   loadGenerationEngine,
   BatchedGenerationEngine,
   defaultSequenceCount,
+  defaultThreadCount,
   type GenerationEngineOptions,
   type BatchedGenerateRequest,
   type BatchedEngineMetrics,
