@@ -1,22 +1,23 @@
-// Corpus ingestion shared by the retrieval eval and the ingest bench: the product's own loaders,
-// chunker, embedder and SQLite store, timed per stage.
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+// Corpus ingestion shared by the retrieval eval and the ingest bench: the product's Ingestor on
+// the SQLite store, with the embedder and the store's writes wrapped to time each stage.
 import { loadConfig } from "../src/config/index.js";
 import { loadEmbedder, resolveEmbeddingModel, type Embedder } from "../src/inference/index.js";
-import { chunkDocument, indexedTextOf, type ChunkOptions } from "../src/retrieval/chunker.js";
-import { loadDocument } from "../src/retrieval/loaders/index.js";
-import { openSqliteStore, type SqliteKnowledgeStore } from "../src/retrieval/index.js";
-import type { ChunkRecord } from "../src/retrieval/types.js";
+import { Ingestor, openSqliteStore, type KnowledgeStore, type SqliteKnowledgeStore } from "../src/retrieval/index.js";
 
 export interface IngestStats {
   documents: number;
   chunks: number;
   failed: number;
+  totalMs: number;
+  /** Loading, text extraction, chunking (everything that is neither embedding nor store writes). */
   extractMs: number;
   embedMs: number;
   storeMs: number;
+}
+
+export interface ChunkingParams {
+  chunkSize?: number;
+  chunkOverlap?: number;
 }
 
 export async function openEvalEmbedder(): Promise<Embedder> {
@@ -28,52 +29,53 @@ export function openEvalStore(path: string): Promise<SqliteKnowledgeStore> {
   return openSqliteStore({ path });
 }
 
-export function corpusFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile())
-    .sort();
+/** A view of `target` whose method `name` adds its run time to `add`; other members pass through, bound to the target. */
+function timed<T extends object>(target: T, name: keyof T & string, add: (ms: number) => void): T {
+  return new Proxy(target, {
+    get(obj, key) {
+      const value = Reflect.get(obj, key, obj) as unknown;
+      if (typeof value !== "function") return value;
+      const bound = (value as (...a: unknown[]) => unknown).bind(obj);
+      if (key !== name) return bound;
+      return async (...args: unknown[]) => {
+        const t = performance.now();
+        try {
+          return await bound(...args);
+        } finally {
+          add(performance.now() - t);
+        }
+      };
+    },
+  });
 }
 
 export async function ingestDirectory(options: {
-  store: SqliteKnowledgeStore;
+  store: KnowledgeStore;
   embedder: Embedder;
   dir: string;
   collection: string;
-  chunking?: ChunkOptions;
+  chunking?: ChunkingParams;
   onDocument?: (done: number, total: number) => void;
 }): Promise<IngestStats> {
-  const { store, embedder, dir, collection } = options;
-  await store.ensureCollection(collection, { modelId: embedder.modelId, sha256: embedder.modelSha256, dimension: embedder.dimension });
-  const stats: IngestStats = { documents: 0, chunks: 0, failed: 0, extractMs: 0, embedMs: 0, storeMs: 0 };
-  const files = corpusFiles(dir);
-  for (const [i, file] of files.entries()) {
-    let t = performance.now();
-    const content = readFileSync(file);
-    let doc;
-    try {
-      doc = await loadDocument(file, content);
-    } catch {
-      stats.failed++;
-      continue;
-    }
-    const drafts = chunkDocument(doc, options.chunking ?? {});
-    const id = relative(dir, file);
-    const indexed = drafts.map((d) => indexedTextOf(d, doc.title));
-    stats.extractMs += performance.now() - t;
-    t = performance.now();
-    const { vectors } = await embedder.embed(indexed);
-    stats.embedMs += performance.now() - t;
-    t = performance.now();
-    const chunks: ChunkRecord[] = drafts.map((d, j) => ({ ...d, id: `${id}#${d.index}`, documentId: id, indexedText: indexed[j]!, vector: vectors[j]! }));
-    await store.replaceDocument(
-      { id, collection, source: file, title: doc.title, contentHash: createHash("sha256").update(content).digest("hex"), tags: [], acl: [], metadata: {} },
-      chunks,
-    );
-    stats.storeMs += performance.now() - t;
-    stats.documents++;
-    stats.chunks += chunks.length;
-    options.onDocument?.(i + 1, files.length);
-  }
-  return stats;
+  const { store, embedder } = options;
+  let embedMs = 0;
+  let storeMs = 0;
+  const timedEmbedder = timed(embedder, "embed", (ms) => (embedMs += ms));
+  const timedStore = timed(store, "replaceDocument", (ms) => (storeMs += ms));
+  const ingestor = new Ingestor({ store: timedStore, embedder: timedEmbedder, ...options.chunking });
+  const t0 = performance.now();
+  const report = await ingestor.ingestPath(options.dir, {
+    collection: options.collection,
+    ...(options.onDocument ? { onProgress: (p) => options.onDocument!(p.done, p.total) } : {}),
+  });
+  const totalMs = performance.now() - t0;
+  return {
+    documents: report.added + report.updated + report.unchanged,
+    chunks: report.chunks,
+    failed: report.failed,
+    totalMs,
+    extractMs: totalMs - embedMs - storeMs,
+    embedMs,
+    storeMs,
+  };
 }

@@ -42,6 +42,8 @@ const { values, positionals } = parseArgs({
     "chunk-size": { type: "string" },
     "chunk-overlap": { type: "string" },
     "no-write": { type: "boolean", default: false },
+    /** Lists the facts hybrid search misses at span level in the top 5 (error analysis). */
+    misses: { type: "boolean", default: false },
   },
 });
 const setDir = positionals[0];
@@ -74,7 +76,7 @@ function cacheKey(corpusDir: string, params: Record<string, unknown>, modelSha: 
   const h = createHash("sha256");
   for (const f of listFiles(corpusDir)) h.update(relative(corpusDir, f)).update(readFileSync(f));
   h.update(JSON.stringify(params)).update(modelSha);
-  const code = [...listFiles(join(ROOT, "src/retrieval")).filter((f) => /chunker|htmlText|loaders|sqliteSchema/.test(f)), join(ROOT, "bench/evalIngest.ts")];
+  const code = [...listFiles(join(ROOT, "src/retrieval")).filter((f) => /chunker|htmlText|loaders/.test(f)), join(ROOT, "bench/evalIngest.ts")];
   for (const f of code) h.update(readFileSync(f));
   return h.digest("hex").slice(0, 16);
 }
@@ -153,6 +155,17 @@ for (const mode of MODES) {
   const byQuestion = new Map<string, SearchHit[]>();
   for (const q of questions) byQuestion.set(q, await retriever.search({ collection, query: q, limit: 10, mode }));
   metrics[mode] = score(facts, facts.map((f) => byQuestion.get(f.question)!));
+  if (values.misses && mode === "hybrid") {
+    for (const fact of facts) {
+      const hits = byQuestion.get(fact.question)!;
+      const rank = hits.findIndex((h) => collapse(h.text).includes(fact.quote));
+      if (rank >= 0 && rank < 5) continue;
+      process.stderr.write(`MISS span@${rank + 1} ${fact.files.join(",")} | ${fact.question.slice(0, 90)}\n   quote: ${fact.quote.slice(0, 100)}\n`);
+      for (const h of hits.slice(0, 5)) {
+        process.stderr.write(`   ${baseName(h.source)} d${h.score.denseRank ?? "-"} b${h.score.bm25Rank ?? "-"} ${h.headingPath.join(" > ").slice(0, 60)} | ${collapse(h.text).slice(0, 80)}\n`);
+      }
+    }
+  }
 }
 await store.close();
 await embedder.dispose();

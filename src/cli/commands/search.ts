@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { loadConfig, type LoreConfig } from "../../config/index.js";
+import { loadConfig } from "../../config/index.js";
 import { LoreError } from "../../errors/index.js";
 import { loadEmbedder, resolveEmbeddingModel } from "../../inference/index.js";
 import { createLogger } from "../../logging/index.js";
-import { openQdrantStore, openSqliteStore, Retriever, type KnowledgeStore, type SearchHit } from "../../retrieval/index.js";
+import { openKnowledgeStore, Retriever, type SearchHit } from "../../retrieval/index.js";
 import type { CliCommand } from "./command.js";
 
 const flagsSchema = z.object({
@@ -12,14 +12,6 @@ const flagsSchema = z.object({
   mode: z.enum(["hybrid", "dense", "bm25"]).default("hybrid"),
   json: z.boolean().default(false),
 });
-
-async function openStore(config: LoreConfig): Promise<KnowledgeStore> {
-  if (config.store === "qdrant") {
-    if (!config.qdrantUrl) throw new LoreError("BAD_REQUEST", "LORE_STORE=qdrant needs QDRANT_URL");
-    return openQdrantStore({ url: config.qdrantUrl, ...(config.qdrantApiKey ? { apiKey: config.qdrantApiKey } : {}) });
-  }
-  return openSqliteStore({ path: config.resolvedDbPath });
-}
 
 const num = (x: number | undefined, digits: number) => (x === undefined ? "—" : x.toFixed(digits));
 
@@ -67,7 +59,7 @@ export const searchCommand: CliCommand = {
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel });
     const collection = flags.collection ?? config.defaultCollection;
-    const store = await openStore(config);
+    const store = await openKnowledgeStore(config, logger);
     try {
       if (!(await store.getCollection(collection))) {
         throw new LoreError("NOT_FOUND", `No collection "${collection}": ingest documents first (lore ingest <path> --collection ${collection})`);
