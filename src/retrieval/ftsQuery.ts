@@ -11,9 +11,9 @@ export function ftsTerms(text: string): string[] {
   return [...new Set(terms)].slice(0, MAX_TERMS);
 }
 
-/** Undefined when the text has no searchable term (the caller returns no BM25 hits). */
-export function ftsMatchExpression(text: string): string | undefined {
-  const terms = ftsTerms(text);
+/** Undefined when there is no searchable term (the caller returns no BM25 hits). */
+export function ftsMatchExpression(textOrTerms: string | string[]): string | undefined {
+  const terms = typeof textOrTerms === "string" ? ftsTerms(textOrTerms) : textOrTerms;
   if (terms.length === 0) return undefined;
   return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" OR ");
 }

@@ -74,15 +74,26 @@ export function assertTokenizer(tokenizer: string): void {
   if (!/^[a-z0-9_ ]+$/i.test(tokenizer)) throw new Error(`Invalid FTS5 tokenizer "${tokenizer}"`);
 }
 
+export function ftsVocabTable(collectionId: number): string {
+  return `fts_${collectionId}_vocab`;
+}
+
 export function createCollectionTables(db: Database, collectionId: number, tokenizer: string): void {
   assertTokenizer(tokenizer);
   // External content: the text lives once, in chunks; FTS5 keeps only its index.
   db.exec(
     `CREATE VIRTUAL TABLE IF NOT EXISTS ${ftsTable(collectionId)} USING fts5(indexed_text, content='chunks', content_rowid='rowid', tokenize='${tokenizer}')`,
   );
+  createVocabTable(db, collectionId);
+}
+
+/** Document frequency of each indexed term, read at query time to skip terms bm25() scores as ~0. */
+export function createVocabTable(db: Database, collectionId: number): void {
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${ftsVocabTable(collectionId)} USING fts5vocab(${ftsTable(collectionId)}, 'row')`);
 }
 
 export function dropCollectionTables(db: Database, collectionId: number): void {
+  db.exec(`DROP TABLE IF EXISTS ${ftsVocabTable(collectionId)}`);
   db.exec(`DROP TABLE IF EXISTS ${ftsTable(collectionId)}`);
 }
 

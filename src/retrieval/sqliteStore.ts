@@ -4,16 +4,18 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { LoreError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
-import { ftsMatchExpression } from "./ftsQuery.js";
+import { ftsMatchExpression, ftsTerms } from "./ftsQuery.js";
 import { fuseRrf, type RankedId } from "./rrf.js";
-import { filterCondition } from "./sqliteFilter.js";
+import { chunkCondition } from "./sqliteFilter.js";
 import {
   DEFAULT_FTS_TOKENIZER,
   applySchema,
   assertTokenizer,
   createCollectionTables,
   dropCollectionTables,
+  createVocabTable,
   ftsTable,
+  ftsVocabTable,
   rebuildFts,
 } from "./sqliteSchema.js";
 import { BinaryIndex } from "./bitIndex.js";
@@ -49,6 +51,12 @@ export interface SqliteStoreOptions {
   denseMinCandidates?: number;
   /** How deep each list goes before RRF fusion in searchHybrid. Defaults to 50 (at least `limit`). */
   hybridDepth?: number;
+  /**
+   * BM25 leaves out query terms found in half or more of a collection's chunks once they are in at
+   * least this many chunks (see #informativeTerms). Defaults to 2000: below that FTS5 is fast anyway
+   * and the ranks of zero-IDF matches, which RRF still uses, are kept.
+   */
+  commonTermMinChunks?: number;
   /** busy_timeout in ms when another process holds the write lock. Defaults to 5000. */
   busyTimeoutMs?: number;
 }
@@ -124,6 +132,7 @@ class SqliteStore implements SqliteKnowledgeStore {
   readonly #minCandidates: number;
   readonly #hybridDepth: number;
   readonly #tokenizer: string | undefined;
+  readonly #commonTermMinChunks: number;
   /** Hamming indexes by collection id, loaded on first dense search. */
   readonly #bitIndexes = new Map<number, BinaryIndex>();
   /** PRAGMA data_version moves when another connection commits: then the indexes are reloaded. */
@@ -137,6 +146,8 @@ class SqliteStore implements SqliteKnowledgeStore {
     this.#minCandidates = options.denseMinCandidates ?? 200;
     this.#hybridDepth = options.hybridDepth ?? 50;
     this.#tokenizer = options.ftsTokenizer;
+    this.#commonTermMinChunks = options.commonTermMinChunks ?? 2000;
+    for (const id of db.prepare("SELECT id FROM collections").pluck().all() as number[]) createVocabTable(db, id);
     if (this.#tokenizer !== undefined) this.#retokenize(this.#tokenizer);
   }
 
@@ -418,7 +429,7 @@ class SqliteStore implements SqliteKnowledgeStore {
   /** Hamming top candidates on the 1-bit index (the filter restricts the scan itself), rescored with exact cosine. */
   #denseRanked(row: CollectionRow, vector: Float32Array, limit: number, filter: SearchFilter | undefined): RankedId[] {
     const k = Math.max(limit * this.#oversample, this.#minCandidates);
-    const condition = filterCondition(filter);
+    const condition = chunkCondition(filter, row.id);
     let allowed: Set<number> | undefined;
     if (condition.sql) {
       const rowids = this.#stmt(`SELECT c.rowid FROM chunks c WHERE c.collection_id = ? AND ${condition.sql}`).pluck().all(row.id, ...condition.params);
@@ -434,7 +445,7 @@ class SqliteStore implements SqliteKnowledgeStore {
   }
 
   #denseExact(row: CollectionRow, vector: Float32Array, limit: number, filter: SearchFilter | undefined): RankedId[] {
-    const condition = filterCondition(filter);
+    const condition = chunkCondition(filter, row.id);
     return this.#stmt(
       `SELECT c.rowid AS id, 1 - vec_distance_cosine(v.vector, ?) AS score FROM chunks c JOIN chunk_vectors v ON v.rowid = c.rowid
        WHERE c.collection_id = ?${condition.sql ? ` AND ${condition.sql}` : ""} ORDER BY score DESC LIMIT ?`,
@@ -442,16 +453,36 @@ class SqliteStore implements SqliteKnowledgeStore {
   }
 
   #bm25Ranked(row: CollectionRow, text: string, limit: number, filter: SearchFilter | undefined): RankedId[] {
-    const match = ftsMatchExpression(text);
+    const match = ftsMatchExpression(this.#informativeTerms(row, text));
     if (match === undefined) return [];
     const fts = ftsTable(row.id);
-    const condition = filterCondition(filter);
+    const condition = chunkCondition(filter, row.id);
     // bm25() is lower-is-better (negative); the contract wants higher-is-better.
     const sql = condition.sql
       ? `SELECT ${fts}.rowid AS id, -bm25(${fts}) AS score FROM ${fts} JOIN chunks c ON c.rowid = ${fts}.rowid
          WHERE ${fts} MATCH ? AND ${condition.sql} ORDER BY bm25(${fts}) LIMIT ?`
       : `SELECT rowid AS id, -bm25(${fts}) AS score FROM ${fts} WHERE ${fts} MATCH ? ORDER BY rank LIMIT ?`;
     return this.#stmt(sql).all(match, ...condition.params, limit) as RankedId[];
+  }
+
+  /**
+   * Query terms without those in half or more of the collection's chunks: FTS5's bm25() gives
+   * them an IDF of ~0 (it clamps log((N − n + 0.5)/(n + 0.5)) ≤ 0 to 1e-6), so the ranking stays
+   * the same, but OR-ing them in makes FTS5 score nearly every row (tens of ms at 100k chunks).
+   * Terms the tokenizer rewrites (stemming) are not found in the vocabulary and are kept.
+   */
+  #informativeTerms(row: CollectionRow, text: string): string[] {
+    const terms = ftsTerms(text);
+    if (terms.length < 2) return terms;
+    const minimum = this.#commonTermMinChunks;
+    const total = this.#stmt("SELECT coalesce(sum(chunk_count), 0) FROM documents WHERE collection_id = ?").pluck().get(row.id) as number;
+    const frequency = this.#stmt(`SELECT doc FROM ${ftsVocabTable(row.id)} WHERE term = ?`).pluck();
+    if (total < minimum) return terms;
+    const kept = terms.filter((term) => {
+      const chunks = (frequency.get(term) as number | undefined) ?? 0;
+      return chunks * 2 < total || chunks < minimum;
+    });
+    return kept.length > 0 ? kept : terms;
   }
 
   #hits(collection: string, ranked: Array<{ id: number; score: SearchHit["score"] }>): SearchHit[] {

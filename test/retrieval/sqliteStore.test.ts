@@ -85,6 +85,21 @@ describe("SqliteKnowledgeStore specifics", () => {
     await reader.close();
   });
 
+  it("BM25 ignores terms found in half the chunks unless nothing else is left", async () => {
+    const store = await openSqliteStore({ path: join(dir, "common.db"), commonTermMinChunks: 0 });
+    await store.ensureCollection("c", signature);
+    const texts = ["common alpha", "common beta", "common gamma", "common alpha delta"];
+    for (const [i, text] of texts.entries()) {
+      const d = makeDocument("c", `d${i}.md`, [{ text }]);
+      await store.replaceDocument(d.document, d.chunks);
+    }
+    const bm25 = (text: string) => store.searchBm25({ collection: "c", text, vector: new Float32Array(384), limit: 10 });
+    // "common" and "alpha" (2 of 4 chunks) carry no IDF in FTS5's bm25(): only "delta" ranks.
+    expect((await bm25("common alpha delta")).map((h) => h.documentId)).toEqual(["d3.md"]);
+    expect((await bm25("common")).map((h) => h.documentId).sort()).toEqual(["d0.md", "d1.md", "d2.md", "d3.md"]);
+    await store.close();
+  });
+
   it("rejects vectors of the wrong dimension with BAD_REQUEST", async () => {
     const store = await openSqliteStore({ path: join(dir, "dims.db") });
     await store.ensureCollection("c", signature);
