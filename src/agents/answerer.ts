@@ -14,6 +14,7 @@ import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
+import { findUnknownTerms } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";
 import type { AskEvent, AskRequest, AskResponse, Plan, VerifiedSentence } from "./types.js";
 
@@ -88,7 +89,7 @@ export class Answerer {
     const o = request.options ?? {};
     const budget = new Budget({
       maxSteps: o.maxSteps ?? d.maxSteps ?? 3,
-      maxToolCalls: o.maxSteps ?? d.maxToolCalls ?? 4,
+      maxToolCalls: d.maxToolCalls ?? 12,
       deadlineMs: o.deadlineMs ?? d.deadlineMs ?? 30_000,
     });
     const { signal, dispose } = deadlineSignal(request.signal, budget.limits.deadlineMs);
@@ -175,15 +176,25 @@ export class Answerer {
     const candidates = buildCandidates(steps);
     const queries = [searchQuestion, ...plan.steps.filter((s) => s.id !== 1).map((s) => s.query)];
     const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
-    const scored = scoreCandidates({
-      question: searchQuestion,
-      queryVectors: vectors ? vectors.slice(0, queries.length) : [],
-      candidates,
-      candidateVectors: vectors ? vectors.slice(queries.length) : candidates.map(() => undefined),
-      weights: this.options.weights ?? DEFAULT_WEIGHTS,
+    const queryVectors = vectors ? vectors.slice(0, queries.length) : [];
+    const candidateVectors = vectors ? vectors.slice(queries.length) : candidates.map(() => undefined);
+    const weights = this.options.weights ?? DEFAULT_WEIGHTS;
+    const scored = scoreCandidates({ question: searchQuestion, queryVectors, candidates, candidateVectors, weights });
+    // Each sub-question contributes the sentence that best answers it on its own.
+    const stepBest = plan.steps
+      .filter((s) => s.id !== 1)
+      .map((s, i) => {
+        const own = scoreCandidates({ question: s.query, queryVectors: queryVectors[i + 1] ? [queryVectors[i + 1]!] : [], candidates, candidateVectors, weights });
+        return own.sort((a, b) => b.score.total - a.score.total)[0];
+      })
+      .filter((c): c is ScoredCandidate => c !== undefined);
+    let selected = selectEvidence(scored, { maxSentences, stepBest });
+    budget.record("verify", {
+      stage: "select",
+      candidates: scored.length,
+      top: [...scored].sort((a, b) => b.score.total - a.score.total).slice(0, 8).map((c) => ({ id: c.id, chunkId: c.hit.chunkId, text: c.text.slice(0, 100), score: c.score })),
+      selected: selected.map((c) => c.id),
     });
-    let selected = selectEvidence(scored, { maxSentences, stepIds: plan.steps.map((s) => s.id) });
-    budget.record("verify", { stage: "select", candidates: scored.length, selected: selected.map((c) => ({ id: c.id, score: c.score })) });
 
     let modelAnswerable: boolean | undefined;
     if (this.options.generator && (this.options.chooser ?? "model") === "model" && selected.length > 0 && budget.hasTime("choose", 1500)) {
@@ -224,16 +235,22 @@ export class Answerer {
       supportedCandidates.map((c) => c.text),
       allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`),
     );
+    const unknownTerms = await findUnknownTerms(question, allHits, async (term) =>
+      budget.takeToolCall("knowledge_search")
+        ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])
+        : undefined,
+    );
     const decision = decideAbstention(
       {
         coverage,
         ...(this.cache ? { topSimilarity: Math.max(0, ...supportedCandidates.map((c) => c.score.similarity)) } : {}),
         keptSentences: supportedCandidates.length,
+        unknownTerms,
         ...(modelAnswerable !== undefined ? { modelAnswerable } : {}),
       },
       this.options.abstention,
     );
-    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, missingKeyTokens: coverage.missingKeyTokens });
+    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, unknownTerms, modelAnswerable, topSimilarity: Math.max(0, ...supportedCandidates.map((c) => c.score.similarity)) });
 
     const response: AskResponse = {
       conversationId,

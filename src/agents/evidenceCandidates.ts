@@ -1,5 +1,5 @@
 import type { SearchHit } from "../retrieval/types.js";
-import { splitSentences } from "../verification/index.js";
+import { splitSentences, type SentenceSpan } from "../verification/index.js";
 
 /** One sentence of a retrieved chunk, located in its document. */
 export interface EvidenceCandidate {
@@ -44,7 +44,7 @@ export function buildCandidates(steps: readonly StepHits[], options: CandidateOp
   for (const step of steps) {
     step.hits.slice(0, perStep).forEach((hit, rank) => {
       const siblings: EvidenceCandidate[] = [];
-      splitSentences(hit.text, hit.start).forEach((span, indexInChunk) => {
+      splitSentences(hit.text, hit.start).flatMap(splitLines).forEach((span, indexInChunk) => {
         const key = `${hit.documentId}\u0000${span.start}`;
         const existing = byKey.get(key);
         if (existing) {
@@ -61,6 +61,23 @@ export function buildCandidates(steps: readonly StepHits[], options: CandidateOp
     });
   }
   out.forEach((c, i) => (c.id = i + 1));
+  return out;
+}
+
+/**
+ * A "sentence" spanning several lines is a code block, a listing or a table: each line is its own
+ * candidate, so a command line ("# journalctl -u ssh.service") can be quoted without its output.
+ */
+function splitLines(span: SentenceSpan): SentenceSpan[] {
+  if (span.text.split("\n").length <= 2) return [span];
+  const out: SentenceSpan[] = [];
+  let offset = 0;
+  for (const line of span.text.split("\n")) {
+    const lead = line.length - line.trimStart().length;
+    const text = line.trim();
+    if (text.length > 0) out.push({ text, start: span.start + offset + lead, end: span.start + offset + lead + text.length });
+    offset += line.length + 1;
+  }
   return out;
 }
 

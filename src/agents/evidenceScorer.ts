@@ -99,8 +99,8 @@ export interface SelectionOptions {
   maxSentences: number;
   /** A further sentence must score at least this fraction of the best one. Defaults to 0.8. */
   relativeFloor?: number;
-  /** Plan steps beyond the first each contribute their best sentence (multi-part questions). */
-  stepIds?: number[];
+  /** Best candidate of each sub-question (scored against that sub-question), added after the overall best. */
+  stepBest?: ScoredCandidate[];
 }
 
 function sameText(a: string, b: string): boolean {
@@ -117,7 +117,7 @@ export function selectEvidence(scored: readonly ScoredCandidate[], options: Sele
   const add = (c: ScoredCandidate | undefined) => {
     if (c && chosen.length < options.maxSentences && !chosen.some((x) => x === c || sameText(x.text, c.text))) chosen.push(c);
   };
-  for (const stepId of options.stepIds ?? []) if (stepId !== 1) add(ranked.find((c) => c.stepIds.includes(stepId)));
+  for (const c of options.stepBest ?? []) add(scored.find((x) => x.id === c.id));
   const floor = best.score.total * (options.relativeFloor ?? 0.8);
   for (const c of ranked) if (c.score.total >= floor) add(c);
   return chosen;

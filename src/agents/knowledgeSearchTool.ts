@@ -7,6 +7,7 @@ export const knowledgeSearchParameters = z.object({
   query: z.string().min(1).max(2000).describe("What to look for, in natural language or keywords"),
   limit: z.number().int().min(1).max(50).optional().describe("How many passages to return (default 8)"),
   tags: z.array(z.string()).optional().describe("Only passages of documents carrying all these tags"),
+  mode: z.enum(["hybrid", "dense", "bm25"]).optional().describe("hybrid (default), dense (meaning) or bm25 (exact words)"),
 });
 
 /**
@@ -27,6 +28,7 @@ export function knowledgeSearchTool(backend: SearchBackend): ToolDefinition<type
           ...(context.aclGroups !== undefined ? { aclGroups: context.aclGroups } : {}),
           ...(args.tags ? { tags: args.tags } : {}),
         },
+        ...(args.mode ? { mode: args.mode } : {}),
         ...(context.signal ? { signal: context.signal } : {}),
       }),
   };

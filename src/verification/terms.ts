@@ -72,3 +72,27 @@ export function containsToken(text: string, token: string): boolean {
     from = at + 1;
   }
 }
+
+/**
+ * Words by which a question names a specific thing: the parts of identifiers ("vm.swappiness" →
+ * vm, swappiness), acronyms and mixed-case names (LACP, WireGuard), words with digits. Ordinary
+ * words ("quickest") are left out: a knowledge base may phrase those differently, but it cannot
+ * answer about a named thing it never mentions.
+ */
+export function namedTerms(question: string): string[] {
+  const out = new Set<string>();
+  const hyphenated = question.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
+  for (const token of [...keyTokens(question), ...hyphenated.map((h) => h.toLowerCase())]) {
+    for (const part of token.split(/[^\p{L}\p{N}]+/u)) if (part.length >= 2 && !isStopword(part)) out.add(part);
+  }
+  for (const sentence of question.split(/(?<=[.!?])\s+/)) {
+    const found = sentence.match(/[\p{L}\p{N}][\p{L}\p{N}_]*/gu) ?? [];
+    found.forEach((word, i) => {
+      const inner = /\p{Lu}/u.test(word.slice(1));
+      const acronym = word.length >= 2 && word === word.toUpperCase() && /\p{Lu}/u.test(word);
+      const capitalisedMidSentence = i > 0 && /^\p{Lu}/u.test(word);
+      if ((inner || acronym || capitalisedMidSentence || /\d/.test(word)) && word.length >= 2 && !isStopword(word.toLowerCase())) out.add(word.toLowerCase());
+    });
+  }
+  return [...out];
+}

@@ -23,6 +23,7 @@ describe("ToolRegistry", () => {
             query: { type: "string", description: expect.any(String) },
             limit: { type: "integer", description: expect.any(String) },
             tags: { type: "array", items: { type: "string" }, description: expect.any(String) },
+            mode: { type: "string", enum: ["hybrid", "dense", "bm25"], description: expect.any(String) },
           },
           required: ["query"],
           additionalProperties: false,

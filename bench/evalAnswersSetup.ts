@@ -1,0 +1,108 @@
+// The real pipeline for eval:answers: the set's corpus ingested once into a temporary SQLite store
+// (cached in os.tmpdir() by a hash of the corpus and the ingestion code), the real embedder and the
+// real generation engine with the default chat model.
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ingestDirectory, openEvalEmbedder, openEvalStore } from "./evalIngest.js";
+import type { Embedder, TextGenerator } from "../src/inference/types.js";
+import { Retriever, LexicalReranker } from "../src/retrieval/index.js";
+import type { SearchHit } from "../src/retrieval/types.js";
+import type { SearchBackend } from "../src/agents/index.js";
+
+export interface EvalQuestion {
+  id: string;
+  type: "single" | "numeric" | "multi" | "unanswerable";
+  question: string;
+  answer?: string;
+  accept: string[];
+  evidence: { quote: string; file: string; files: string[] }[];
+}
+
+export function readQuestions(setDir: string): EvalQuestion[] {
+  return readFileSync(join(setDir, "questions.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => {
+      const q = JSON.parse(l) as EvalQuestion;
+      return { ...q, accept: q.accept ?? [], evidence: (q.evidence ?? []).map((e) => ({ ...e, files: e.files ?? [e.file] })) };
+    });
+}
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const CHAT_MODEL = fileURLToPath(new URL("../../shared/models/SmolLM2-135M-Instruct.Q4_1.gguf", import.meta.url));
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .sort();
+}
+
+function corpusKey(corpusDir: string, modelSha: string): string {
+  const h = createHash("sha256").update(modelSha);
+  for (const f of listFiles(corpusDir)) h.update(relative(corpusDir, f)).update(readFileSync(f));
+  for (const f of listFiles(join(ROOT, "src/retrieval")).filter((f) => /loaders|chunker|htmlText|ingest|sqlite/i.test(f))) h.update(readFileSync(f));
+  return h.digest("hex").slice(0, 16);
+}
+
+export interface EvalPipeline {
+  retriever: SearchBackend;
+  generator: TextGenerator | undefined;
+  embedder: Embedder;
+  collection: string;
+  /** Text of a chunk seen in a search result (for citation scoring). */
+  chunkText(chunkId: string): string | undefined;
+  close(): Promise<void>;
+}
+
+async function loadChatModel(): Promise<TextGenerator> {
+  const inference = (await import("../src/inference/index.js")) as unknown as {
+    loadGenerationEngine?: (options: { modelPath: string; threads?: number; sequences?: number }) => Promise<TextGenerator>;
+  };
+  if (!inference.loadGenerationEngine) throw new Error("the generation engine is not available yet");
+  return inference.loadGenerationEngine({ modelPath: CHAT_MODEL, threads: 2, sequences: 2 });
+}
+
+export async function openEvalPipeline(corpusDir: string, withGenerator: boolean, log: (message: string) => void): Promise<EvalPipeline> {
+  const embedder = await openEvalEmbedder();
+  const dbPath = join(tmpdir(), `lore-answers-${corpusKey(corpusDir, embedder.modelSha256)}.db`);
+  const collection = "eval";
+  if (!existsSync(dbPath)) {
+    const partial = `${dbPath}.partial`;
+    rmSync(partial, { force: true });
+    const store = await openEvalStore(partial);
+    const report = await ingestDirectory({ store, embedder, dir: corpusDir, collection, chunking: {} });
+    await store.close();
+    for (const ext of ["-wal", "-shm"]) rmSync(partial + ext, { force: true });
+    renameSync(partial, dbPath);
+    log(`ingested ${report.documents} documents, ${report.chunks} chunks → ${dbPath}`);
+  } else {
+    log(`using cached store ${dbPath}`);
+  }
+  const store = await openEvalStore(dbPath);
+  const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker() });
+  const generator = withGenerator ? await loadChatModel() : undefined;
+  const seen = new Map<string, string>();
+  const recording: SearchBackend = {
+    async search(request) {
+      const hits: SearchHit[] = await retriever.search(request);
+      for (const h of hits) seen.set(h.chunkId, h.text);
+      return hits;
+    },
+  };
+  return {
+    retriever: recording,
+    generator,
+    embedder,
+    collection,
+    chunkText: (id) => seen.get(id),
+    async close() {
+      await generator?.dispose();
+      await store.close();
+      await embedder.dispose();
+    },
+  };
+}

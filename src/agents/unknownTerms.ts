@@ -1,0 +1,26 @@
+import type { SearchHit } from "../retrieval/types.js";
+import { containsToken, namedTerms } from "../verification/index.js";
+
+/**
+ * Named terms of the question (identifiers, acronyms, names) that occur nowhere in the knowledge
+ * base: first checked against the retrieved chunks, then each remaining one with an exact-word
+ * (BM25) lookup over the whole collection. A question about a thing the knowledge base never names
+ * cannot be answered from it, whatever the similarity of the nearest passages.
+ */
+export async function findUnknownTerms(
+  question: string,
+  retrieved: readonly SearchHit[],
+  /** Exact-word search; undefined when the lookup was not run (the term then counts as known). */
+  lookup: (term: string) => Promise<SearchHit[] | undefined>,
+  maxLookups = 6,
+): Promise<string[]> {
+  const text = retrieved.map((h) => `${h.headingPath.join(" ")} ${h.text}`).join("\n");
+  const candidates = namedTerms(question).filter((t) => !containsToken(text, t)).slice(0, maxLookups);
+  const found = await Promise.all(
+    candidates.map(async (t) => {
+      const hits = await lookup(t);
+      return hits === undefined || hits.some((h) => containsToken(`${h.headingPath.join(" ")} ${h.text}`, t));
+    }),
+  );
+  return candidates.filter((_, i) => !found[i]);
+}
