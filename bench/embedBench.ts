@@ -2,6 +2,7 @@
 // micro-batch, ORT, pooling) against a bare onnxruntime session fed the same pre-tokenised,
 // pre-padded batches — the limit the embedder can approach — at batch sizes 1, 8 and 32.
 import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -112,6 +113,7 @@ interface Row {
   bare: number;
   ratio: number;
 }
+const loadBefore = loadavg()[0]!;
 const rows: Row[] = [];
 for (const batchSize of BATCH_SIZES) {
   const { full, bare: bareRate } = await timePaired(batchSize);
@@ -139,7 +141,7 @@ writeBenchmarkSection(
     ...rows.map((r) => `| ${r.batchSize} | ${r.full.toFixed(1)} | ${r.bare.toFixed(1)} | ${r.ratio.toFixed(3)} |`),
     "",
     `Padding overhead inside the embedder's batches: ${((metrics.paddedLength / metrics.realLength - 1) * 100).toFixed(1)}% extra tokens. ` +
-      "Measured while other work shared the 2 cores: absolute rates are noisy, the ratio less so.",
+      `Load average during the run: ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} (other work shared the cores): absolute rates are noisy, the paired ratio much less so.`,
   ].join("\n"),
 );
 
