@@ -1,0 +1,46 @@
+import { existsSync } from "node:fs";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveFullRuntime, type ServedRuntimeHandle } from "../server/servedPipeline.js";
+
+// Debian's chromium package (.ci/run installs it: apt-get install -y chromium); no browser download.
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const LONG = 300_000;
+
+describe.skipIf(!hasChromium)(`chat page in headless Chromium${hasChromium ? "" : ` (skipped: ${CHROMIUM} not found; apt-get install -y chromium)`}`, () => {
+  let served: ServedRuntimeHandle;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    served = await serveFullRuntime({ sequences: 1 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+  }, LONG);
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  }, LONG);
+
+  it("asks a question and shows a cited answer whose citation opens its source", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(served.server.url + "/");
+    await page.fill("#question", "How often should the intake air filter be replaced?");
+    await page.click("#askButton");
+
+    const marker = page.locator("#log .cite").first();
+    await marker.waitFor({ state: "visible", timeout: 240_000 });
+    expect(await page.locator("#log .sentence").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("90 days")]));
+
+    await marker.click();
+    await page.locator("#source").waitFor({ state: "visible" });
+    expect(await page.textContent("#sourceTitle")).toMatch(/maintenance\.md$/);
+    expect(await page.textContent("#sourceQuote")).toContain("90 days");
+    await page.locator("#log .meta").first().waitFor({ state: "visible", timeout: 240_000 });
+    expect(errors).toEqual([]);
+  }, LONG);
+});
