@@ -1,7 +1,7 @@
 // `npm run bench -- query [--json] [--sizes 10000,100000] [--queries 200]`
 // Query latency of the embedded store on synthetic chunks, and recall of its fast dense path.
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { openSqliteStore, type ChunkRecord, type SqliteKnowledgeStore, type StoreQuery } from "../src/retrieval/index.js";
@@ -111,6 +111,7 @@ async function recallAt10(store: SqliteKnowledgeStore, queries: StoreQuery[]): P
   return found / (queries.length * 10);
 }
 
+const loadBefore = loadavg()[0]!;
 const dir = mkdtempSync(join(tmpdir(), "lore-query-bench-"));
 const rows: string[] = [];
 const sweepRows: string[] = [];
@@ -162,7 +163,7 @@ writeBenchmarkSection(
   `## query — embedded SQLite store (\`npm run bench -- query\`)
 
 ${machineLine()}. Synthetic chunks: ${CLUSTERS} topic clusters of 384-d unit vectors (cosine ≈ 0.5–0.7 within a topic), 60 words of Zipf text each, documents of ${CHUNKS_PER_DOC} chunks; ${queryCount} queries, each a perturbed chunk vector plus four of its words; k = 10.
-Dense = Hamming top-max(10k, 200) on sqlite-vec \`bit[384]\` + exact float32 cosine rescoring; hybrid = dense top-50 + BM25 top-50 → RRF (k = 60); filtered = hybrid with a tag filter matching 10 % of the chunks. Latencies in ms, p50 / p95, one query at a time. The machine was shared with other jobs while measuring: treat as noisy.
+Dense = in-memory Hamming scan of 1-bit (sign) vectors, top max(10k, 400) rescored with exact float32 cosine (sqlite-vec \`vec_distance_cosine\`); exact dense = sqlite-vec brute force over all float32 vectors; BM25 = FTS5 bm25() over the OR-ed quoted query terms, skipping terms found in half the chunks (zero IDF); hybrid = dense top-50 + BM25 top-50 → RRF (k = 60); filtered = hybrid with a tag filter matching 10 % of the chunks. Latencies in ms, p50 / p95, one query at a time. The machine was shared with other jobs while measuring (1-min load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end, on 2 cores): absolute times are inflated accordingly; PERF-NOTES measured sqlite-vec exact float32 at 100k as 49 ms on a quiet box, compare with the exact dense column.
 
 | chunks | insert chunks/s | hybrid | dense | BM25 | hybrid, filtered | exact dense p50 | dense recall@10 vs exact |
 |---|---|---|---|---|---|---|---|

@@ -45,7 +45,7 @@ export interface SqliteStoreOptions {
   /**
    * Dense search is a Hamming pass over 1-bit vectors held in memory, then exact cosine on the
    * float32 vectors of the best `max(limit × denseOversample, denseMinCandidates)` candidates.
-   * Defaults to 10 and 200 (recall@10 against exact search is in BENCHMARKS.md, section query).
+   * Defaults to 10 and 400 (recall@10 against exact search is in BENCHMARKS.md, section query).
    */
   denseOversample?: number;
   denseMinCandidates?: number;
@@ -143,7 +143,7 @@ class SqliteStore implements SqliteKnowledgeStore {
     this.path = options.path;
     this.#logger = options.logger ?? silentLogger();
     this.#oversample = options.denseOversample ?? 10;
-    this.#minCandidates = options.denseMinCandidates ?? 200;
+    this.#minCandidates = options.denseMinCandidates ?? 400;
     this.#hybridDepth = options.hybridDepth ?? 50;
     this.#tokenizer = options.ftsTokenizer;
     this.#commonTermMinChunks = options.commonTermMinChunks ?? 2000;
