@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machineLine, writeBenchmarkSection } from "./benchmarksFile.js";
 import { ingestDirectory, openEvalEmbedder, openEvalStore } from "./evalIngest.js";
-import { LexicalReranker, Retriever, type SearchMode } from "../src/retrieval/index.js";
+import { Retriever, type SearchMode } from "../src/retrieval/index.js";
 import type { SearchHit } from "../src/retrieval/types.js";
 
 interface Fact {
@@ -39,6 +39,7 @@ const { values, positionals } = parseArgs({
     json: { type: "boolean", default: false },
     "no-rerank": { type: "boolean", default: false },
     "dense-weight": { type: "string" },
+    "merge-max-chars": { type: "string" },
     "chunk-size": { type: "string" },
     "chunk-overlap": { type: "string" },
     "no-write": { type: "boolean", default: false },
@@ -145,8 +146,9 @@ const info = await store.getCollection(collection);
 const retrieverOptions = {
   store,
   embedder,
-  ...(values["no-rerank"] ? {} : { reranker: new LexicalReranker() }),
+  ...(values["no-rerank"] ? { reranker: false as const } : {}),
   ...(values["dense-weight"] ? { denseWeight: Number(values["dense-weight"]) } : {}),
+  ...(values["merge-max-chars"] ? { mergeAdjacentMaxChars: Number(values["merge-max-chars"]) } : {}),
 };
 const retriever = new Retriever(retrieverOptions);
 const metrics = {} as Record<SearchMode, ModeMetrics>;

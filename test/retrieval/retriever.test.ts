@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEmbedder, resolveEmbeddingModel, type Embedder } from "../../src/inference/index.js";
 import { silentLogger } from "../../src/logging/index.js";
-import { Ingestor, LexicalReranker, openSqliteStore, Retriever, type SqliteKnowledgeStore } from "../../src/retrieval/index.js";
+import { mergeAdjacentHits } from "../../src/retrieval/adjacentMerge.js";
+import { Ingestor, LexicalReranker, openSqliteStore, Retriever, type SearchHit, type SqliteKnowledgeStore } from "../../src/retrieval/index.js";
 
 const MIRROR = fileURLToPath(new URL("../../../shared/models", import.meta.url));
 const collection = "kb";
@@ -119,5 +120,37 @@ describe("Retriever (SQLite store, all-MiniLM-L6-v2)", () => {
     const hits = await reranked.search({ collection, query: "zqx_flush_interval crash lost writes", limit: 2 });
     expect(hits[0]?.source).toBe("test://tuning.md");
     expect(hits[0]?.score.rerank).toBeGreaterThan(0);
+  });
+});
+
+describe("mergeAdjacentHits", () => {
+  const doc = "Alpha one. Beta two. Gamma three. Delta four.";
+  const hit = (documentId: string, start: number, end: number, fused: number): SearchHit => ({
+    chunkId: `${documentId}#${start}`,
+    documentId,
+    collection,
+    source: documentId,
+    title: undefined,
+    headingPath: [],
+    start,
+    end,
+    text: doc.slice(start, end),
+    score: { fused },
+  });
+
+  it("joins overlapping chunks of one document into one exact span and gives the freed slot to the next hit", () => {
+    const ranked = [hit("a", 11, 33, 0.9), hit("a", 0, 20, 0.8), hit("b", 0, 10, 0.7), hit("a", 21, 45, 0.6)];
+    const merged = mergeAdjacentHits(ranked, 2, 1000);
+    expect(merged).toHaveLength(2);
+    expect(merged[0]).toMatchObject({ documentId: "a", start: 0, end: 33, text: doc.slice(0, 33), chunkId: "a#11" });
+    expect(merged[1]?.documentId).toBe("b");
+  });
+
+  it("leaves chunks apart when the joined span would be too long", () => {
+    const merged = mergeAdjacentHits([hit("a", 0, 20, 0.9), hit("a", 11, 33, 0.8)], 5, 25);
+    expect(merged.map((h) => [h.start, h.end])).toEqual([
+      [0, 20],
+      [11, 33],
+    ]);
   });
 });
