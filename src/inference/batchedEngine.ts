@@ -62,6 +62,9 @@ export interface BatchedEngineMetrics extends EngineMetrics {
   peakActiveSequences: number;
   /** Prompt tokens found already in a sequence's KV cache and not evaluated again. */
   reusedPromptTokens: number;
+  /** llama.cpp decode batches run, and the tokens they held: their ratio is the batching achieved. */
+  decodeBatches: number;
+  batchedTokens: number;
 }
 
 interface Slot {
@@ -140,6 +143,7 @@ export class BatchedGenerationEngine implements TextGenerator {
     private readonly context: LlamaContext,
     private readonly prompt: ChatPromptRenderer,
     private readonly queueLimit: number,
+    private readonly batchStats: { batches: number; tokens: number },
     private readonly logger: Logger,
     info: { modelId: string; threads: number },
   ) {
@@ -235,6 +239,8 @@ export class BatchedGenerationEngine implements TextGenerator {
       lastTtftMs: this.counters.lastTtftMs,
       peakActiveSequences: this.counters.peakActiveSequences,
       reusedPromptTokens: this.counters.reusedPromptTokens,
+      decodeBatches: this.batchStats.batches,
+      batchedTokens: this.batchStats.tokens,
     };
   }
 
@@ -464,6 +470,7 @@ export async function loadGenerationEngine(options: GenerationEngineOptions): Pr
     logger: (level, message) => logger.warn({ level }, `llama.cpp: ${message.trim()}`),
   });
   let engine: BatchedGenerationEngine | undefined;
+  const batchStats = { batches: 0, tokens: 0 };
   try {
     const model = await llama.loadModel({ modelPath: options.modelPath });
     const context = await model.createContext({
@@ -471,11 +478,11 @@ export async function loadGenerationEngine(options: GenerationEngineOptions): Pr
       contextSize,
       threads,
       batching: {
-        itemPrioritizationStrategy: decodeFirstBatching({ promptChunk, generating: () => engine?.generatingRequests ?? 0 }),
+        itemPrioritizationStrategy: decodeFirstBatching({ promptChunk, generating: () => engine?.generatingRequests ?? 0, stats: batchStats }),
       },
     });
     const prompt = new ChatPromptRenderer(model, resolveChatWrapper(model));
-    engine = new BatchedGenerationEngine(llama, model, context, prompt, queueLimit, logger, {
+    engine = new BatchedGenerationEngine(llama, model, context, prompt, queueLimit, batchStats, logger, {
       modelId: options.modelId ?? basename(options.modelPath).replace(/\.gguf$/i, ""),
       threads,
     });

@@ -12,6 +12,8 @@ export function decodeFirstBatching(options: {
   promptChunk: number;
   /** How many requests are past their prompt and generating (known to the engine, not to the batch). */
   generating: () => number;
+  /** Counts batches and their tokens (for metrics), without allocating. */
+  stats: { batches: number; tokens: number };
 }): CustomBatchingPrioritizationStrategy {
   return ({ items, size }) => {
     const prioritized: PrioritizedBatchItem[] = [];
@@ -25,7 +27,8 @@ export function decodeFirstBatching(options: {
     }
     // Decoders re-queue their token a moment after each batch; cap prompt work whenever any
     // request is generating so that a prompt-only batch does not stall them for a full batch.
-    let promptBudget = options.generating() > 0 ? Math.min(free, options.promptChunk) : free;
+    const initialBudget = options.generating() > 0 ? Math.min(free, options.promptChunk) : free;
+    let promptBudget = initialBudget;
     for (const item of items as readonly BatchItem[]) {
       if (promptBudget <= 0) break;
       if (item.tokens.length === 1) continue;
@@ -33,6 +36,8 @@ export function decodeFirstBatching(options: {
       prioritized.push({ item, processAmount });
       promptBudget -= processAmount;
     }
+    options.stats.batches++;
+    options.stats.tokens += size - free + initialBudget - promptBudget;
     return prioritized;
   };
 }
