@@ -15,7 +15,6 @@ import {
   LexicalReranker,
   openKnowledgeStore,
   Retriever,
-  summaryOf,
   type IngestProgress,
   type IngestReport,
   type KnowledgeStore,
@@ -146,7 +145,6 @@ async function ingestKnowledge(
     onProgress: (p) => progress({ stage: "ingest", ...p }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  logger.info({ knowledgeDir: config.knowledgeDir, collection: config.defaultCollection, ...summaryOf(report) }, "knowledge ingested");
   for (const failed of report.files.filter((f) => f.status === "failed")) {
     logger.warn({ path: failed.path, error: failed.error }, "knowledge file not ingested");
   }
