@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ingestDirectory, openEvalEmbedder, openEvalStore } from "./evalIngest.js";
+import { loadGenerationEngine } from "../src/inference/index.js";
 import type { Embedder, TextGenerator } from "../src/inference/types.js";
 import { Retriever, LexicalReranker } from "../src/retrieval/index.js";
 import type { SearchHit } from "../src/retrieval/types.js";
@@ -58,12 +59,8 @@ export interface EvalPipeline {
   close(): Promise<void>;
 }
 
-async function loadChatModel(): Promise<TextGenerator> {
-  const inference = (await import("../src/inference/index.js")) as unknown as {
-    loadGenerationEngine?: (options: { modelPath: string; threads?: number; sequences?: number }) => Promise<TextGenerator>;
-  };
-  if (!inference.loadGenerationEngine) throw new Error("the generation engine is not available yet");
-  return inference.loadGenerationEngine({ modelPath: CHAT_MODEL, threads: 2, sequences: 2 });
+function loadChatModel(): Promise<TextGenerator> {
+  return loadGenerationEngine({ modelPath: CHAT_MODEL, threads: 2, sequences: 2 });
 }
 
 export async function openEvalPipeline(corpusDir: string, withGenerator: boolean, log: (message: string) => void): Promise<EvalPipeline> {

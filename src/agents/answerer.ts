@@ -30,6 +30,10 @@ export interface AnswererOptions {
   /** "model": the generator chooses among the best-scored sentences; "scores": scores alone. Defaults to "model". */
   chooser?: "model" | "scores";
   abstention?: AbstentionPolicyOptions;
+  /** Time the model may take to choose sentences before the score-based choice is used. Defaults to 3000 ms. */
+  chooseTimeoutMs?: number;
+  /** Time the model may take to plan before the rule-based plan is used. Defaults to 2500 ms. */
+  planTimeoutMs?: number;
   weights?: ScoringWeights;
   /** Extra tools beside knowledge_search. */
   tools?: ToolRegistry;
@@ -111,6 +115,20 @@ export class Answerer {
     }
   }
 
+  private async planWithTimeout(question: string, fallback: Plan, budget: Budget, signal: AbortSignal, callerSignal: AbortSignal | undefined) {
+    const timeoutMs = this.options.planTimeoutMs ?? 2500;
+    const limited = deadlineSignal(signal, timeoutMs);
+    try {
+      return await planWithModel(this.options.generator!, question, MAX_PLAN_STEPS, limited.signal);
+    } catch (error) {
+      if (callerSignal?.aborted) throw error;
+      budget.record("limit", { limit: "planTimeout", timeoutMs, fallback: "rules", error: error instanceof Error ? error.message : String(error) });
+      return { plan: fallback, error: "model plan unavailable", usage: undefined };
+    } finally {
+      limited.dispose();
+    }
+  }
+
   private async *run(request: AskRequest, question: string, budget: Budget, signal: AbortSignal): AsyncGenerator<AskEvent> {
     const started = Date.now();
     const usage = { promptTokens: 0, completionTokens: 0 };
@@ -143,12 +161,7 @@ export class Answerer {
     const wantModelPlan = this.options.generator !== undefined && (this.options.planner ?? "model") === "model" && MULTI_PART.test(searchQuestion);
     const [first, modelPlan] = await Promise.all([
       search(1, searchQuestion),
-      wantModelPlan
-        ? planWithModel(this.options.generator!, searchQuestion, MAX_PLAN_STEPS, signal).catch((error: unknown) => {
-            if (request.signal?.aborted) throw error;
-            return { plan, error: error instanceof Error ? error.message : String(error), usage: undefined };
-          })
-        : undefined,
+      wantModelPlan ? this.planWithTimeout(searchQuestion, plan, budget, signal, request.signal) : undefined,
     ]);
     if (modelPlan) {
       addUsage(modelPlan.usage);
@@ -196,61 +209,67 @@ export class Answerer {
       selected: selected.map((c) => c.id),
     });
 
-    let modelAnswerable: boolean | undefined;
-    if (this.options.generator && (this.options.chooser ?? "model") === "model" && selected.length > 0 && budget.hasTime("choose", 1500)) {
-      const ranked = [...scored].sort((a, b) => b.score.total - a.score.total);
-      const chosen = await chooseWithModel(this.options.generator, question, ranked, { signal }).catch((error: unknown) => {
-        if (request.signal?.aborted) throw error;
-        return { error: error instanceof Error ? error.message : String(error), promptTokens: 0, choice: undefined, usage: undefined };
-      });
-      addUsage(chosen.usage);
-      budget.record("generate", { stage: "choose", promptTokens: chosen.promptTokens, choice: chosen.choice, error: chosen.error });
-      if (chosen.choice) {
-        modelAnswerable = chosen.choice.answerable;
-        // The best-scored sentence stays: the model adds or replaces only the runners-up.
+    // The model may only reorder/extend the runners-up, within its own time budget: the best-scored
+    // sentence is streamed before the model is asked, so the first verified sentence never waits for it.
+    const runChooser = async (): Promise<{ picked: ScoredCandidate[]; answerable: boolean | undefined }> => {
+      const none = { picked: [], answerable: undefined };
+      if (!this.options.generator || (this.options.chooser ?? "model") !== "model" || selected.length === 0) return none;
+      const timeoutMs = Math.min(this.options.chooseTimeoutMs ?? 3000, budget.remainingMs() - 200);
+      if (!budget.hasTime("choose", 500)) return none;
+      const limited = deadlineSignal(signal, timeoutMs);
+      try {
+        const ranked = [...scored].sort((a, b) => b.score.total - a.score.total);
+        const chosen = await chooseWithModel(this.options.generator, question, ranked, { signal: limited.signal });
+        addUsage(chosen.usage);
+        budget.record("generate", { stage: "choose", promptTokens: chosen.promptTokens, choice: chosen.choice, error: chosen.error, ms: chosen.usage?.totalMs });
+        if (!chosen.choice) return none;
         const picked = chosen.choice.ids.map((id) => scored.find((c) => c.id === id)).filter((c): c is ScoredCandidate => c !== undefined);
-        const merged = [selected[0]!, ...picked.filter((c) => c !== selected[0])];
-        if (picked.length > 0) selected = merged.slice(0, maxSentences);
+        return { picked, answerable: chosen.choice.answerable };
+      } catch (error) {
+        if (request.signal?.aborted) throw error;
+        budget.record("limit", { limit: "chooseTimeout", timeoutMs, fallback: "scores", error: error instanceof Error ? error.message : String(error) });
+        return none;
+      } finally {
+        limited.dispose();
       }
-    }
-    if (signal.aborted) throw new AbortedError();
+    };
 
-    const ordered = orderForReading(selected);
-    const verified: VerifiedSentence[] = [];
     let drafted = 0;
     let dropped = 0;
-    const supportedCandidates: ScoredCandidate[] = [];
-    for (const c of ordered) {
+    const verify = (c: ScoredCandidate): VerifiedSentence | undefined => {
       drafted++;
       const support = scoreSupport({ claim: c.text, ...(c.vector ? { claimVector: c.vector } : {}), evidence: [{ text: c.hit.text }] });
       if (!support.supported && verifyMode === "drop") {
         dropped++;
-        continue;
+        return undefined;
       }
-      supportedCandidates.push(c);
-      verified.push({ text: c.text, support: support.support, supported: support.supported, citations: [] });
-    }
-    const coverage = questionCoverage(
-      question,
-      supportedCandidates.map((c) => c.text),
-      allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`),
-    );
+      return { text: c.text, support: support.support, supported: support.supported, citations: [] };
+    };
+    const trustModel = this.options.abstention?.trustModelVerdict === true;
+    const early = trustModel ? await runChooser() : undefined;
+    const best = selected[0];
+    const bestVerified = best ? verify(best) : undefined;
+    const kept = [...(bestVerified ? [best!] : []), ...selected.slice(1).filter((c) => verify(c) !== undefined)];
+    drafted = bestVerified ? 1 : best ? 1 : 0;
+    dropped = best && !bestVerified ? 1 : 0;
+    const coverage = questionCoverage(question, kept.map((c) => c.text), allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`));
     const unknownTerms = await findUnknownTerms(question, allHits, async (term) =>
       budget.takeToolCall("knowledge_search")
         ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])
         : undefined,
     );
+    const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
     const decision = decideAbstention(
       {
         coverage,
-        ...(this.cache ? { topSimilarity: Math.max(0, ...supportedCandidates.map((c) => c.score.similarity)) } : {}),
-        keptSentences: supportedCandidates.length,
+        ...(this.cache ? { topSimilarity } : {}),
+        keptSentences: kept.length,
         unknownTerms,
-        ...(modelAnswerable !== undefined ? { modelAnswerable } : {}),
+        ...(early?.answerable !== undefined ? { modelAnswerable: early.answerable } : {}),
       },
       this.options.abstention,
     );
-    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, unknownTerms, modelAnswerable, topSimilarity: Math.max(0, ...supportedCandidates.map((c) => c.score.similarity)) });
+    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, unknownTerms, topSimilarity, modelAnswerable: early?.answerable });
 
     const response: AskResponse = {
       conversationId,
@@ -258,21 +277,30 @@ export class Answerer {
       abstained: decision.abstain,
       sentences: [],
       citations: [],
-      verification: { drafted, kept: decision.abstain ? 0 : verified.length, dropped: decision.abstain ? drafted : dropped },
+      verification: { drafted: 0, kept: 0, dropped: 0 },
       closestSources: decision.abstain ? closestSources(allHits) : [],
       trace: budget.trace,
       usage: { ...usage, firstSentenceMs: null, totalMs: 0 },
     };
+    const emit = (c: ScoredCandidate, v: VerifiedSentence): AskEvent => {
+      const sentence = { ...v, citations: [citationFor(c, response.sentences.length + 1)] };
+      response.sentences.push(sentence);
+      response.citations.push(...sentence.citations);
+      response.usage.firstSentenceMs ??= Date.now() - started;
+      return { type: "sentence", index: response.sentences.length - 1, sentence };
+    };
     if (!decision.abstain) {
-      for (const [i, c] of supportedCandidates.entries()) {
-        const sentence = { ...verified[i]!, citations: [citationFor(c, i + 1)] };
-        response.sentences.push(sentence);
-        response.citations.push(...sentence.citations);
-        response.usage.firstSentenceMs ??= Date.now() - started;
-        yield { type: "sentence", index: i, sentence };
+      if (best && bestVerified) yield emit(best, bestVerified);
+      const chosen = early ?? (await runChooser());
+      if (signal.aborted) throw new AbortedError();
+      const rest = chosen.picked.length > 0 ? chosen.picked : selected.slice(1);
+      for (const c of orderForReading(rest.filter((c) => c !== best)).slice(0, maxSentences - response.sentences.length)) {
+        const v = verify(c);
+        if (v) yield emit(c, v);
       }
       response.answer = response.sentences.map((s) => `${s.text} [${s.citations[0]!.n}]`).join(" ");
     }
+    response.verification = { drafted, kept: response.sentences.length, dropped };
     response.usage.totalMs = Date.now() - started;
     if (request.conversationId) this.memory.append(conversationId, { question, answer: response.answer, abstained: response.abstained });
     yield { type: "done", response };
