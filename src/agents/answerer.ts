@@ -187,12 +187,15 @@ export class Answerer {
 
     const allHits = steps.flatMap((s) => s.hits);
     const candidates = buildCandidates(steps);
-    const queries = [searchQuestion, ...plan.steps.filter((s) => s.id !== 1).map((s) => s.query)];
+    const subQueries = plan.steps.filter((s) => s.id !== 1).map((s) => s.query);
+    // A follow-up is also scored on its own words, so the previous question does not outweigh it.
+    const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : [])];
     const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
     const queryVectors = vectors ? vectors.slice(0, queries.length) : [];
     const candidateVectors = vectors ? vectors.slice(queries.length) : candidates.map(() => undefined);
     const weights = this.options.weights ?? DEFAULT_WEIGHTS;
-    const scored = scoreCandidates({ question: searchQuestion, queryVectors, candidates, candidateVectors, weights });
+    const mainVectors = queryVectors.filter((_, i) => i === 0 || i > subQueries.length);
+    const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, weights });
     // Each sub-question contributes the sentence that best answers it on its own.
     const stepBest = plan.steps
       .filter((s) => s.id !== 1)
@@ -252,7 +255,7 @@ export class Answerer {
     const kept = [...(bestVerified ? [best!] : []), ...selected.slice(1).filter((c) => verify(c) !== undefined)];
     drafted = bestVerified ? 1 : best ? 1 : 0;
     dropped = best && !bestVerified ? 1 : 0;
-    const coverage = questionCoverage(question, kept.map((c) => c.text), allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`));
+    const coverage = questionCoverage(searchQuestion, kept.map((c) => c.text), allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`));
     const unknownTerms = await findUnknownTerms(question, allHits, async (term) =>
       budget.takeToolCall("knowledge_search")
         ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])

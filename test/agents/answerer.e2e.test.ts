@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Answerer, ABSTAIN_ANSWER, type AskEvent } from "../../src/agents/index.js";
+import { loadEmbedder, loadGenerationEngine, resolveEmbeddingModel, type Embedder, type TextGenerator } from "../../src/inference/index.js";
+import { silentLogger } from "../../src/logging/index.js";
+import { Ingestor, LexicalReranker, Retriever, loadDocument, openSqliteStore, type SqliteKnowledgeStore } from "../../src/retrieval/index.js";
+
+const MIRROR = fileURLToPath(new URL("../../../shared/models", import.meta.url));
+
+// A small knowledge base written for this test: a fictional daemon, so no answer can come from the model's memory.
+const DOCS: Record<string, string> = {
+  "frobnicator.md": [
+    "# Frobnicator daemon",
+    "",
+    "The frobnicator daemon collects sensor readings from the plant floor.",
+    "",
+    "## Network",
+    "",
+    "The frobnicator daemon listens on TCP port 7431 by default. To change the port, set listen_port in /etc/frobnicator/frob.conf and restart the service.",
+    "",
+    "## Storage",
+    "",
+    "Readings are kept for 14 days in /var/lib/frobnicator. Older readings are compressed into monthly archives.",
+  ].join("\n"),
+  "operations.md": [
+    "# Operations handbook",
+    "",
+    "## Backups",
+    "",
+    "Nightly backups run at 02:30 with the snapshotter tool. A backup older than 30 days is deleted automatically.",
+    "",
+    "## On-call",
+    "",
+    "The on-call engineer acknowledges a page within 15 minutes. Escalations go to the platform team lead.",
+  ].join("\n"),
+};
+
+describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", () => {
+  let dir: string;
+  let embedder: Embedder;
+  let generator: TextGenerator;
+  let store: SqliteKnowledgeStore;
+  let answerer: Answerer;
+  const texts = new Map<string, string>();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "lore-answerer-"));
+    const model = await resolveEmbeddingModel({ modelsDir: MIRROR, embeddingModel: "all-minilm-l6-v2", chatModel: "smollm2-135m-instruct" });
+    embedder = await loadEmbedder({ model, threads: 2, logger: silentLogger() });
+    generator = await loadGenerationEngine({ modelPath: join(MIRROR, "SmolLM2-135M-Instruct.Q4_1.gguf"), threads: 2, sequences: 2 });
+    store = await openSqliteStore({ path: join(dir, "lore.db") });
+    const ingestor = new Ingestor({ store, embedder, chunkSize: 300, chunkOverlap: 60, logger: silentLogger() });
+    for (const [name, content] of Object.entries(DOCS)) {
+      await ingestor.ingestContent({ collection: "kb", source: `docs/${name}`, fileName: name, content });
+      texts.set(`docs/${name}`, (await loadDocument(name, Buffer.from(content))).text);
+    }
+    const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker() });
+    answerer = new Answerer({ retriever, generator, embedder, logger: silentLogger() });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await generator?.dispose();
+    await embedder?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers with verified sentences whose citation offsets select the quoted text in the source", async () => {
+    const events: AskEvent[] = [];
+    for await (const e of answerer.ask({ question: "Which port does the frobnicator daemon listen on?", collection: "kb" })) events.push(e);
+    const done = events.at(-1);
+    expect(done?.type).toBe("done");
+    if (done?.type !== "done") return;
+    const { response } = done;
+    expect(response.abstained).toBe(false);
+    expect(response.answer).toMatch(/7431/);
+    expect(events.map((e) => e.type)).toEqual(["plan", "retrieval", ...response.sentences.map(() => "sentence"), "done"]);
+    expect(response.citations.length).toBeGreaterThan(0);
+    for (const c of response.citations) {
+      const text = texts.get(c.source);
+      expect(text, c.source).toBeDefined();
+      expect(text!.slice(c.start, c.end)).toBe(c.quote);
+    }
+    expect(response.sentences.every((s) => s.supported && s.support > 0)).toBe(true);
+  });
+
+  it("abstains on an off-topic question and points to the closest sources", async () => {
+    const response = await answerer.askComplete({ question: "How do I bake sourdough bread with a rye starter?", collection: "kb" });
+    expect(response.abstained).toBe(true);
+    expect(response.answer).toBe(ABSTAIN_ANSWER);
+    expect(response.sentences).toEqual([]);
+    expect(response.closestSources.length).toBeGreaterThan(0);
+    expect(response.trace.some((t) => t.type === "verify" && t.data["abstain"] === true)).toBe(true);
+  });
+
+  it("stops with an ABORTED error when the caller aborts mid-question", async () => {
+    const controller = new AbortController();
+    const events: AskEvent[] = [];
+    for await (const e of answerer.ask({ question: "How long are frobnicator readings kept, and when do nightly backups run?", collection: "kb", signal: controller.signal })) {
+      events.push(e);
+      if (e.type === "plan") controller.abort();
+    }
+    expect(events.at(-1)).toMatchObject({ type: "error", code: "ABORTED" });
+    expect(events.some((e) => e.type === "done")).toBe(false);
+  });
+
+  it("uses the previous question to expand a follow-up in the same conversation", async () => {
+    const first = await answerer.askComplete({ question: "Where are frobnicator readings kept?", collection: "kb", conversationId: "c1" });
+    expect(first.answer).toMatch(/var\/lib\/frobnicator/);
+    const followUp = await answerer.askComplete({ question: "What happens to the older ones?", collection: "kb", conversationId: "c1" });
+    expect(followUp.trace.some((t) => t.type === "plan" && t.data["followUp"] === true)).toBe(true);
+    // Without the expansion "the older ones" matches nothing; with it the answer stays on frobnicator readings.
+    expect(followUp.abstained).toBe(false);
+    expect(followUp.citations.every((c) => c.source === "docs/frobnicator.md")).toBe(true);
+  });
+});
