@@ -1,4 +1,4 @@
-import type { AskResponse } from "../agents/types.js";
+import type { AskOptions, AskResponse } from "../agents/types.js";
 import { LoreError, OverloadedError } from "../errors/index.js";
 import type { ServiceDeps } from "./deps.js";
 import type { AskOutcome } from "./metrics.js";
@@ -41,6 +41,17 @@ export function startAsk(timeoutMs: number): AskControl {
     dispose: () => clearTimeout(timer),
   };
 }
+
+/**
+ * The answerer's own wall-clock budget: the request's deadline, capped by LORE_ASK_TIMEOUT_MS (the
+ * answerer's built-in default is shorter). The server's timer (startAsk) is only a backstop behind it.
+ */
+export function withDeadline(options: AskOptions | undefined, askTimeoutMs: number): AskOptions {
+  return { ...options, deadlineMs: Math.min(options?.deadlineMs ?? askTimeoutMs, askTimeoutMs) };
+}
+
+/** Grace after the answerer's deadline before the server aborts on its own. */
+export const DEADLINE_GRACE_MS = 5_000;
 
 export function askOutcome(response: AskResponse): AskOutcome {
   return response.abstained ? "abstained" : "answered";

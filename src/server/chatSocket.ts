@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { AskEvent } from "../agents/types.js";
 import { LoreError } from "../errors/index.js";
-import { askOutcome, requireCollection, startAsk, type AskControl, type AskGate } from "./askLifecycle.js";
+import { askOutcome, requireCollection, startAsk, withDeadline, DEADLINE_GRACE_MS, type AskControl, type AskGate } from "./askLifecycle.js";
 import { keyFromHeaders, keyFromProtocols, WS_KEY_PROTOCOL_PREFIX, type ApiKeyChecker } from "./auth.js";
 import type { ServiceDeps } from "./deps.js";
 import { mapError } from "./errorMapping.js";
@@ -119,7 +119,7 @@ export function attachChatSocket(server: Server, options: ChatSocketOptions): Ch
       send(ws, { type: "error", id: message.id, code: "OVERLOADED", message: `At most ${MAX_ASKS_PER_SOCKET} asks in flight per connection`, retryAfter: 1 });
       return;
     }
-    const control = startAsk(deps.config.askTimeoutMs);
+    const control = startAsk(deps.config.askTimeoutMs + DEADLINE_GRACE_MS);
     asks.set(message.id, control);
     // Every ask ends with exactly one `done` or `error` event for its id.
     let ended = false;
@@ -132,7 +132,7 @@ export function attachChatSocket(server: Server, options: ChatSocketOptions): Ch
         collection,
         conversationId: message.conversationId,
         aclGroups: message.aclGroups,
-        options: message.options,
+        options: withDeadline(message.options, deps.config.askTimeoutMs),
         signal: control.signal,
         requestId: message.id,
       });

@@ -77,6 +77,7 @@ export const askCommand: CliCommand = {
           question,
           collection,
           ...(flags.conversation ? { conversationId: flags.conversation } : {}),
+          options: { deadlineMs: config.askTimeoutMs },
           signal: controller.signal,
         });
         for await (const event of events) {

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { askOutcome, requireCollection, startAsk, type AskGate } from "../askLifecycle.js";
+import { askOutcome, requireCollection, startAsk, withDeadline, DEADLINE_GRACE_MS, type AskGate } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
 import type { ServerMetrics } from "../metrics.js";
 import { askBodySchema, parseInput, searchBodySchema } from "../schemas.js";
@@ -12,7 +12,7 @@ export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics, gate: AskGa
     const body = parseInput(askBodySchema, req.body, "ask request");
     const collection = await requireCollection(deps, body.collection);
     const release = gate.enter();
-    const control = startAsk(deps.config.askTimeoutMs);
+    const control = startAsk(deps.config.askTimeoutMs + DEADLINE_GRACE_MS);
     // A client that hangs up should free its generation sequence at once, not after the answer.
     const onClose = () => {
       if (!res.writableFinished) control.abort();
@@ -24,7 +24,7 @@ export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics, gate: AskGa
         collection,
         conversationId: body.conversationId,
         aclGroups: body.aclGroups,
-        options: body.options,
+        options: withDeadline(body.options, deps.config.askTimeoutMs),
         signal: control.signal,
         requestId: res.locals["requestId"] as string | undefined,
       });
