@@ -119,6 +119,7 @@ export class BatchedGenerationEngine implements TextGenerator {
   private readonly slots: Slot[];
   private readonly queue: Job[] = [];
   private readonly running = new Set<Promise<void>>();
+  private readonly runningJobs = new Set<Job>();
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly independentDetokenize: boolean;
   private readonly noEogBias: TokenBias;
@@ -252,6 +253,8 @@ export class BatchedGenerationEngine implements TextGenerator {
       job.stream.fail(new LoreError("INTERNAL", "The generation engine was disposed before the request started"));
     }
     for (const slot of this.slots) slot.busy = true;
+    // Running requests end as aborted after their next token instead of running to maxTokens.
+    for (const job of this.runningJobs) this.abort(job);
     await Promise.allSettled([...this.running]);
     await this.context.dispose();
     await this.model.dispose();
@@ -282,8 +285,10 @@ export class BatchedGenerationEngine implements TextGenerator {
     this.active++;
     if (this.active > this.counters.peakActiveSequences) this.counters.peakActiveSequences = this.active;
     job.startedAt = performance.now();
+    this.runningJobs.add(job);
     const run = this.run(job, slot).finally(() => {
       this.running.delete(run);
+      this.runningJobs.delete(job);
       slot.busy = false;
       this.active--;
       if (!this.disposed) this.admitNext(slot);

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoreError, OverloadedError } from "../../src/errors/index.js";
 import { loadGenerationEngine, type BatchedGenerationEngine } from "../../src/inference/index.js";
+import { StopStringMatcher } from "../../src/inference/stopStringMatcher.js";
 import type { ChatMessage, GenerationResult } from "../../src/inference/types.js";
 
 const MODEL = fileURLToPath(new URL("../../../shared/models/SmolLM2-135M-Instruct.Q4_1.gguf", import.meta.url));
@@ -16,6 +17,18 @@ async function collect(stream: AsyncIterable<string>): Promise<string[]> {
   for await (const chunk of stream) chunks.push(chunk);
   return chunks;
 }
+
+describe("StopStringMatcher", () => {
+  it("finds a stop string split across chunks and holds back a possible start", () => {
+    const matcher = new StopStringMatcher(["</answer>", "STOP"]);
+    expect(matcher.safeLength("The answer is 42 </ans")).toBe("The answer is 42 ".length);
+    expect(matcher.findStop("The answer is 42 </ans", 0)).toBe(-1);
+    const text = "The answer is 42 </answer> trailing";
+    expect(matcher.findStop(text, "The answer is 42 </ans".length)).toBe("The answer is 42 ".length);
+    expect(matcher.safeLength("no stop here")).toBe("no stop here".length);
+    expect(new StopStringMatcher(undefined).safeLength("ST")).toBe(2);
+  });
+});
 
 // One model per file; the engines below share its weights file but each has its own context.
 describe("BatchedGenerationEngine", () => {
