@@ -95,7 +95,8 @@ function renderDone(view, response) {
   conversationId = response.conversationId;
   if (response.abstained) {
     const box = el("div", "abstained");
-    box.append(el("strong", undefined, "Not found in the knowledge base. "), el("span", undefined, stripMarkers(response.answer)));
+    box.append(el("strong", undefined, "Not found in the knowledge base."));
+    box.title = stripMarkers(response.answer);
     if (response.closestSources.length) {
       box.append(el("p", "muted", "Closest sources:"));
       const list = el("ul", "closest");
