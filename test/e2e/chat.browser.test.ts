@@ -43,4 +43,15 @@ describe.skipIf(!hasChromium)(`chat page in headless Chromium${hasChromium ? "" 
     await page.locator("#log .meta").first().waitFor({ state: "visible", timeout: 240_000 });
     expect(errors).toEqual([]);
   }, LONG);
+
+  it("shows an abstention clearly when the knowledge base has no answer", async () => {
+    const page = await browser.newPage();
+    await page.goto(served.server.url + "/");
+    await page.fill("#question", "Who painted the Mona Lisa?");
+    await page.click("#askButton");
+    const notice = page.locator("#log .abstained").first();
+    await notice.waitFor({ state: "visible", timeout: 240_000 });
+    expect(await notice.textContent()).toContain("Not found in the knowledge base");
+    expect(await page.locator("#log .cite").count()).toBe(0);
+  }, LONG);
 });
