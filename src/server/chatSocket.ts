@@ -141,7 +141,8 @@ export function attachChatSocket(server: Server, options: ChatSocketOptions): Ch
         if (event.type === "done") metrics.recordAsk("ws", askOutcome(event.response), event.response);
         if (event.type === "error") metrics.recordAsk("ws", control.signal.aborted ? "cancelled" : "error");
         if (event.type === "done" || event.type === "error") ended = true;
-        await sendWithBackpressure(ws, { ...event, id: message.id });
+        const retry = event.type === "error" && event.code === "OVERLOADED" ? { retryAfter: 2 } : {};
+        await sendWithBackpressure(ws, { ...event, ...retry, id: message.id });
         if (ended) break;
       }
       if (!ended) throw control.signal.aborted ? control.endedEarlyError() : new LoreError("INTERNAL", "The answer stream ended without a result");
