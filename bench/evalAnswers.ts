@@ -105,6 +105,9 @@ const result = {
   latencyP50Ms: Math.round(percentile(latencies, 50)),
   latencyP95Ms: Math.round(percentile(latencies, 95)),
 };
+const modelChoices = outcomes.filter((o) => o.response.trace.some((t) => t.type === "generate" && t.data["choice"] !== undefined)).length;
+const limitCounts: Record<string, number> = {};
+for (const o of outcomes) for (const t of o.response.trace) if (t.type === "limit") limitCounts[String(t.data["limit"])] = (limitCounts[String(t.data["limit"])] ?? 0) + 1;
 const byType = [...new Set(questions.map((q) => q.type))].map((type) => {
   const os = outcomes.filter((o) => o.question.type === type);
   const ok = type === "unanswerable" ? os.filter((o) => o.response.abstained).length : os.filter((o) => o.correct).length;
@@ -116,7 +119,7 @@ const table = [
   "|---|---|---|---|---|---|---|---|---|---|",
   `| ${result.accuracy} | ${result.accuracyReferenceConsistent} | ${result.abstention} | ${result.falseAbstention} | ${result.citationPrecision} | ${result.spanCitationPrecision} | ${result.unsupportedRate} | ${result.firstSentenceP50Ms} ms | ${result.latencyP50Ms} ms | ${result.latencyP95Ms} ms |`,
 ].join("\n");
-process.stdout.write(`${table}\n${byType.join(", ")}\n`);
+process.stdout.write(`${table}\n${byType.join(", ")}; usable model choices ${modelChoices}/${outcomes.length}; limits hit ${JSON.stringify(limitCounts)}\n`);
 if (values.details) writeFileSync(values.details, JSON.stringify(outcomes.map((o) => ({ id: o.question.id, type: o.question.type, correct: o.correct, answer: o.response.answer, abstained: o.response.abstained, trace: o.response.trace })), null, 1));
 if (!values["no-write"]) {
   writeBenchmarkSection(
@@ -125,7 +128,8 @@ if (!values["no-write"]) {
       `## Answers eval (\`npm run eval:answers -- ${setDir}\`)`,
       "",
       `${machineLine()}. Set ${basename(resolve(setDir))}: ${answerable.length} answerable, ${unanswerable.length} unanswerable questions; ` +
-        `chat model ${pipeline.generator?.modelId ?? "none"}, chooser ${values.chooser}, planner ${values.planner}. Per type: ${byType.join(", ")}.`,
+        `chat model ${pipeline.generator?.modelId ?? "none"}, chooser ${values.chooser}, planner ${values.planner}. Per type: ${byType.join(", ")}. ` +
+        `Usable model choices: ${modelChoices}/${outcomes.length}; limits hit: ${JSON.stringify(limitCounts)}.`,
       "",
       table,
       "",

@@ -30,7 +30,7 @@ export interface AnswererOptions {
   /** "model": the generator chooses among the best-scored sentences; "scores": scores alone. Defaults to "model". */
   chooser?: "model" | "scores";
   abstention?: AbstentionPolicyOptions;
-  /** Time the model may take to choose sentences before the score-based choice is used. Defaults to 3000 ms. */
+  /** Time the model may take to choose sentences before the score-based choice is used. Defaults to 2500 ms (~300 prompt tokens take ~1.3 s on an idle 2-core CPU). */
   chooseTimeoutMs?: number;
   /** Time the model may take to plan before the rule-based plan is used. Defaults to 2500 ms. */
   planTimeoutMs?: number;
@@ -119,7 +119,9 @@ export class Answerer {
     const timeoutMs = this.options.planTimeoutMs ?? 2500;
     const limited = deadlineSignal(signal, timeoutMs);
     try {
-      return await planWithModel(this.options.generator!, question, MAX_PLAN_STEPS, limited.signal);
+      const result = await planWithModel(this.options.generator!, question, MAX_PLAN_STEPS, limited.signal);
+      if (limited.signal.aborted) budget.record("limit", { limit: "planTimeout", timeoutMs, fallback: "rules" });
+      return result;
     } catch (error) {
       if (callerSignal?.aborted) throw error;
       budget.record("limit", { limit: "planTimeout", timeoutMs, fallback: "rules", error: error instanceof Error ? error.message : String(error) });
@@ -217,7 +219,7 @@ export class Answerer {
     const runChooser = async (): Promise<{ picked: ScoredCandidate[]; answerable: boolean | undefined }> => {
       const none = { picked: [], answerable: undefined };
       if (!this.options.generator || (this.options.chooser ?? "model") !== "model" || selected.length === 0) return none;
-      const timeoutMs = Math.min(this.options.chooseTimeoutMs ?? 3000, budget.remainingMs() - 200);
+      const timeoutMs = Math.min(this.options.chooseTimeoutMs ?? 2500, budget.remainingMs() - 200);
       if (!budget.hasTime("choose", 500)) return none;
       const limited = deadlineSignal(signal, timeoutMs);
       try {
@@ -225,6 +227,7 @@ export class Answerer {
         const chosen = await chooseWithModel(this.options.generator, question, ranked, { signal: limited.signal });
         addUsage(chosen.usage);
         budget.record("generate", { stage: "choose", promptTokens: chosen.promptTokens, choice: chosen.choice, error: chosen.error, ms: chosen.usage?.totalMs });
+        if (limited.signal.aborted) budget.record("limit", { limit: "chooseTimeout", timeoutMs, fallback: "scores" });
         if (!chosen.choice) return none;
         const picked = chosen.choice.ids.map((id) => scored.find((c) => c.id === id)).filter((c): c is ScoredCandidate => c !== undefined);
         return { picked, answerable: chosen.choice.answerable };
@@ -296,8 +299,9 @@ export class Answerer {
       if (best && bestVerified) yield emit(best, bestVerified);
       const chosen = early ?? (await runChooser());
       if (signal.aborted) throw new AbortedError();
-      const rest = chosen.picked.length > 0 ? chosen.picked : selected.slice(1);
-      for (const c of orderForReading(rest.filter((c) => c !== best)).slice(0, maxSentences - response.sentences.length)) {
+      const picked = chosen.picked.filter((c) => c !== best);
+      const rest = picked.length > 0 ? picked : selected.slice(1);
+      for (const c of orderForReading(rest).slice(0, maxSentences - response.sentences.length)) {
         const v = verify(c);
         if (v) yield emit(c, v);
       }
