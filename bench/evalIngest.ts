@@ -25,8 +25,8 @@ export async function openEvalEmbedder(): Promise<Embedder> {
   return loadEmbedder({ model: await resolveEmbeddingModel(config), threads: config.resolvedThreads });
 }
 
-export function openEvalStore(path: string): Promise<SqliteKnowledgeStore> {
-  return openSqliteStore({ path });
+export function openEvalStore(path: string, ftsTokenizer?: string): Promise<SqliteKnowledgeStore> {
+  return openSqliteStore(ftsTokenizer ? { path, ftsTokenizer } : { path });
 }
 
 /** A view of `target` whose method `name` adds its run time to `add`; other members pass through, bound to the target. */

@@ -3,7 +3,7 @@
 // corpus, the chunking parameters and the ingestion code) and scores dense, BM25 and hybrid
 // retrieval per evidence fact of the answerable questions.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,8 @@ const { values, positionals } = parseArgs({
     "no-rerank": { type: "boolean", default: false },
     "dense-weight": { type: "string" },
     "merge-max-chars": { type: "string" },
+    /** Re-indexes a copy of the cached store's BM25 with this FTS5 tokenizer (e.g. "porter unicode61 remove_diacritics 2"). */
+    "fts-tokenizer": { type: "string" },
     "chunk-size": { type: "string" },
     "chunk-overlap": { type: "string" },
     "no-write": { type: "boolean", default: false },
@@ -86,21 +88,21 @@ function baseName(source: string): string {
   return source.split(/[\\/]/).pop() ?? source;
 }
 
-function score(facts: Fact[], results: SearchHit[][]): ModeMetrics {
+/** `results[k]` holds, per fact, the hits of a search with limit k (merged spans depend on the limit). */
+function score(facts: Fact[], results: Record<1 | 5 | 10, SearchHit[][]>): ModeMetrics {
   const sums = { r1: 0, r5: 0, r10: 0, mrr: 0, s1: 0, s5: 0, s10: 0 };
+  const docHit = (fact: Fact, hits: SearchHit[]) => hits.some((h) => fact.files.includes(baseName(h.source)));
+  const spanHit = (fact: Fact, hits: SearchHit[]) => hits.some((h) => collapse(h.text).includes(fact.quote));
   facts.forEach((fact, i) => {
-    const hits = results[i]!.slice(0, 10);
-    const docRank = hits.findIndex((h) => fact.files.includes(baseName(h.source)));
-    const spanRank = hits.findIndex((h) => collapse(h.text).includes(fact.quote));
-    if (docRank === 0) sums.r1++;
-    if (docRank >= 0 && docRank < 5) sums.r5++;
-    if (docRank >= 0) {
-      sums.r10++;
-      sums.mrr += 1 / (docRank + 1);
-    }
-    if (spanRank === 0) sums.s1++;
-    if (spanRank >= 0 && spanRank < 5) sums.s5++;
-    if (spanRank >= 0) sums.s10++;
+    const top10 = results[10][i]!;
+    const docRank = top10.findIndex((h) => fact.files.includes(baseName(h.source)));
+    if (docRank >= 0) sums.mrr += 1 / (docRank + 1);
+    if (docHit(fact, results[1][i]!)) sums.r1++;
+    if (docHit(fact, results[5][i]!)) sums.r5++;
+    if (docHit(fact, top10)) sums.r10++;
+    if (spanHit(fact, results[1][i]!)) sums.s1++;
+    if (spanHit(fact, results[5][i]!)) sums.s5++;
+    if (spanHit(fact, top10)) sums.s10++;
   });
   const n = facts.length || 1;
   const r = (x: number) => Math.round((x / n) * 1000) / 1000;
@@ -141,7 +143,12 @@ if (!existsSync(dbPath)) {
   process.stderr.write(`using cached store ${dbPath}\n`);
 }
 
-const store = await openEvalStore(dbPath);
+let searchPath = dbPath;
+if (values["fts-tokenizer"]) {
+  searchPath = join(tmpdir(), `lore-eval-${key}-fts.db`);
+  copyFileSync(dbPath, searchPath);
+}
+const store = await openEvalStore(searchPath, values["fts-tokenizer"]);
 const info = await store.getCollection(collection);
 const retrieverOptions = {
   store,
@@ -154,14 +161,24 @@ const retriever = new Retriever(retrieverOptions);
 const metrics = {} as Record<SearchMode, ModeMetrics>;
 const questions = [...new Set(facts.map((f) => f.question))];
 for (const mode of MODES) {
-  const byQuestion = new Map<string, SearchHit[]>();
-  for (const q of questions) byQuestion.set(q, await retriever.search({ collection, query: q, limit: 10, mode }));
-  metrics[mode] = score(facts, facts.map((f) => byQuestion.get(f.question)!));
+  const perLimit = {} as Record<1 | 5 | 10, SearchHit[][]>;
+  let byQuestion = new Map<string, SearchHit[]>();
+  for (const limit of [1, 5, 10] as const) {
+    byQuestion = new Map();
+    for (const q of questions) byQuestion.set(q, await retriever.search({ collection, query: q, limit, mode }));
+    perLimit[limit] = facts.map((f) => byQuestion.get(f.question)!);
+  }
+  metrics[mode] = score(facts, perLimit);
   if (values.misses && mode === "hybrid") {
     for (const fact of facts) {
       const hits = byQuestion.get(fact.question)!;
       const rank = hits.findIndex((h) => collapse(h.text).includes(fact.quote));
-      if (rank >= 0 && rank < 5) continue;
+      const top = hits[0] ? baseName(hits[0].source) : "";
+      if (rank >= 0 && rank < 5 && fact.files.includes(top)) continue;
+      if (rank >= 0 && rank < 5) {
+        process.stderr.write(`DOC@1 miss: top ${top} want ${fact.files.join(",")} | ${fact.question.slice(0, 80)}\n`);
+        continue;
+      }
       process.stderr.write(`MISS span@${rank + 1} ${fact.files.join(",")} | ${fact.question.slice(0, 90)}\n   quote: ${fact.quote.slice(0, 100)}\n`);
       for (const h of hits.slice(0, 5)) {
         process.stderr.write(`   ${baseName(h.source)} d${h.score.denseRank ?? "-"} b${h.score.bm25Rank ?? "-"} ${h.headingPath.join(" > ").slice(0, 60)} | ${collapse(h.text).slice(0, 80)}\n`);

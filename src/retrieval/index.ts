@@ -5,6 +5,7 @@ export { fuseRrf, RRF_K, type FusedEntry, type RankedId } from "./rrf.js";
 export { ftsMatchExpression, ftsTerms } from "./ftsQuery.js";
 export { openQdrantStore, type QdrantKnowledgeStore, type QdrantStoreOptions } from "./qdrantStore.js";
 export { Retriever, type RetrieverOptions, type SearchRequest, type SearchMode } from "./retriever.js";
+export { mergeAdjacentHits } from "./adjacentMerge.js";
 export { LexicalReranker, type Reranker, type LexicalRerankerOptions } from "./reranker.js";
 export { bm25QueryText, contentTerms } from "./queryRewrite.js";
 export { groupNearDuplicates, type DuplicateGroupingOptions } from "./nearDuplicates.js";
