@@ -36,3 +36,18 @@ describe("Answerer loop limits", () => {
     expect(events).toEqual([{ type: "error", code: "ABORTED", message: expect.any(String) }]);
   });
 });
+
+describe("Budget", () => {
+  it("records each limit once in the trace when the deadline or tool-call cap stops work", async () => {
+    const { Budget } = await import("../../src/agents/index.js");
+    const budget = new Budget({ maxSteps: 5, maxToolCalls: 1, deadlineMs: 0 });
+    expect(budget.takeStep("step 1")).toBe(false);
+    expect(budget.hasTime("choose")).toBe(false);
+    const tools = new Budget({ maxSteps: 5, maxToolCalls: 1, deadlineMs: 60_000 });
+    expect(tools.takeToolCall("knowledge_search")).toBe(true);
+    expect(tools.takeToolCall("knowledge_search")).toBe(false);
+    expect(tools.takeToolCall("knowledge_search")).toBe(false);
+    expect(budget.trace.map((t) => t.data["limit"])).toEqual(["deadline"]);
+    expect(tools.trace.map((t) => t.data["limit"])).toEqual(["maxToolCalls"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCitation, decideAbstention, questionCoverage } from "../../src/verification/index.js";
+import { checkCitation, decideAbstention, namedTerms, questionCoverage } from "../../src/verification/index.js";
 
 const retrieved = [
   "Quotas limit disk usage. With the edquota -t command, you can define a grace period within which a soft limit may be exceeded.",
@@ -40,5 +40,15 @@ describe("checkCitation", () => {
     expect(checkCitation({ chunkId: "other#1", start: 0, end: 5, quote: "Quota" }, chunks)).toBe("not-retrieved");
     expect(checkCitation({ chunkId: "doc#0", start: 101, end: 125, quote: "Quotas limit disk usage." }, chunks)).toBe("quote-mismatch");
     expect(checkCitation({ chunkId: "doc#0", start: 50, end: 60, quote: "x" }, chunks)).toBe("outside-chunk");
+  });
+});
+
+describe("namedTerms", () => {
+  it("keeps identifiers, acronyms and names, not ordinary words", () => {
+    const terms = namedTerms("How do I bond two cards with LACP (802.3ad) using wg-quick, WireGuard and vm.swappiness? What's the quickest way?");
+    expect(terms).toEqual(expect.arrayContaining(["lacp", "802", "3ad", "wg", "quick", "wireguard", "vm", "swappiness"]));
+    expect(terms).not.toContain("quickest");
+    expect(terms).not.toContain("bond");
+    expect(terms).not.toContain("how");
   });
 });
