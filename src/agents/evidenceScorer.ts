@@ -97,7 +97,7 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
 
 export interface SelectionOptions {
   maxSentences: number;
-  /** A further sentence must score at least this fraction of the best one. Defaults to 0.8. */
+  /** A further sentence must score at least this fraction of the best one. Defaults to 0.7 (dev set: 0.8 → 0.62 accuracy, 0.7 → 0.68, lower adds nothing). */
   relativeFloor?: number;
   /** Best candidate of each sub-question (scored against that sub-question), added after the overall best. */
   stepBest?: ScoredCandidate[];
@@ -118,7 +118,7 @@ export function selectEvidence(scored: readonly ScoredCandidate[], options: Sele
     if (c && chosen.length < options.maxSentences && !chosen.some((x) => x === c || sameText(x.text, c.text))) chosen.push(c);
   };
   for (const c of options.stepBest ?? []) add(scored.find((x) => x.id === c.id));
-  const floor = best.score.total * (options.relativeFloor ?? 0.8);
+  const floor = best.score.total * (options.relativeFloor ?? 0.7);
   for (const c of ranked) if (c.score.total >= floor) add(c);
   return chosen;
 }
