@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { Answerer } from "../agents/index.js";
 import type { LoreConfig } from "../config/index.js";
 import {
@@ -84,7 +84,9 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const generator = await loadGenerationEngine({
       modelPath: models.chat.path,
       modelId: models.chat.id,
-      threads: config.resolvedThreads,
+      // Unset LORE_THREADS lets the engine pick cores − 1: llama.cpp's spinning pool collapses when
+      // it shares every core with ONNX Runtime and the event loop (measured, see BENCHMARKS.md).
+      ...(config.threads !== undefined ? { threads: config.threads } : {}),
       queueLimit: generation.queueLimit ?? config.queueLimit,
       ...(sequences !== undefined ? { sequences } : {}),
       ...(contextSize !== undefined ? { contextSize } : {}),
@@ -100,7 +102,8 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     await store.ensureCollection(config.defaultCollection, ingestor.signature);
     const knowledgeReport = await ingestKnowledge(config, ingestor, options, logger, progress);
     const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker(), logger });
-    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode });
+    const chooser = sentenceChooserFor(config.chooser, models.chat.path);
+    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, chooser });
 
     let closed = false;
     let closing: Promise<void> | undefined;
@@ -149,4 +152,22 @@ async function ingestKnowledge(
     logger.warn({ path: failed.path, error: failed.error }, "knowledge file not ingested");
   }
   return report;
+}
+
+/** Chat models at least this large (≈1.5B parameters at 4 bits) choose evidence sentences better than the scores alone. */
+const MODEL_CHOOSER_MIN_BYTES = 1_000_000_000;
+
+/**
+ * "auto" lets the chat model pick among the top evidence sentences only when it is big enough to
+ * help: on the dev set SmolLM2-135M choosing scored 0.65 against 0.68 for the scores alone (and
+ * cost 1.4 s), so a user's bigger GGUF improves answers without any setting, and the tiny default
+ * never hurts them.
+ */
+export function sentenceChooserFor(setting: "auto" | "model" | "scores", chatModelPath: string): "model" | "scores" {
+  if (setting !== "auto") return setting;
+  try {
+    return statSync(chatModelPath).size >= MODEL_CHOOSER_MIN_BYTES ? "model" : "scores";
+  } catch {
+    return "scores";
+  }
 }
