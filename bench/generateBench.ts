@@ -107,21 +107,27 @@ async function loadBareLoop() {
       const rendered: Token[][] = prompts.map((m) => renderer.render(m));
       const ttft: number[] = [];
       let tokens = 0;
+      let decodeMs = 0;
       const elu = performance.eventLoopUtilization();
       const start = performance.now();
       for (const prompt of rendered) {
         await sequence.clearHistory();
         const t0 = performance.now();
         let n = 0;
+        let first = 0;
         for await (const _token of sequence.evaluate(prompt, { temperature: 0, tokenBias: bias })) {
-          if (n === 0) ttft.push(performance.now() - t0);
+          if (n === 0) {
+            first = performance.now();
+            ttft.push(first - t0);
+          }
           if (++n >= maxTokens) break;
         }
+        decodeMs += performance.now() - first;
         tokens += n;
       }
       const wallMs = performance.now() - start;
       const busy = performance.eventLoopUtilization(elu).active;
-      return { tokensPerSecond: (tokens * 1000) / wallMs, decodeTokensPerSecond: NaN, ttft, promptTokens: rendered.map((p) => p.length), wallMs, jsMsPerToken: busy / tokens };
+      return { tokensPerSecond: (tokens * 1000) / wallMs, decodeTokensPerSecond: (tokens * 1000) / decodeMs, ttft, promptTokens: rendered.map((p) => p.length), wallMs, jsMsPerToken: busy / tokens };
     },
     async dispose(): Promise<void> {
       await llama.dispose();
@@ -203,16 +209,19 @@ await bare.run([chat[0]!], 8);
 const bareRuns: Run[] = [];
 const seqRuns: Run[] = [];
 const eightRuns: Run[] = [];
+// Each round and mode asks slightly different questions so that the engine cannot find a whole
+// prompt cached from an earlier run (only the shared system prompt, as in real traffic).
+const variant = (tag: string): ChatMessage[][] => chat.map((m) => [m[0]!, { role: "user", content: `${m[1]!.content} (${tag})` }]);
 for (let round = 0; round < ROUNDS; round++) {
-  bareRuns.push(await bare.run(chat, CHAT_TOKENS));
-  seqRuns.push(await oneAtATime(engine, chat, CHAT_TOKENS));
-  eightRuns.push(await concurrent(engine, chat, CHAT_TOKENS));
+  bareRuns.push(await bare.run(variant(`a${round}`), CHAT_TOKENS));
+  seqRuns.push(await oneAtATime(engine, variant(`b${round}`), CHAT_TOKENS));
+  eightRuns.push(await concurrent(engine, variant(`c${round}`), CHAT_TOKENS));
   log(`chat round ${round + 1}: bare ${bareRuns[round]!.tokensPerSecond.toFixed(1)}, engine 1-at-a-time ${seqRuns[round]!.tokensPerSecond.toFixed(1)}, 8-way ${eightRuns[round]!.tokensPerSecond.toFixed(1)} tok/s`);
 }
 const bareChat = medianRun(bareRuns);
 const chatSeq = medianRun(seqRuns);
 const chat8 = medianRun(eightRuns);
-const chat4 = await concurrent(engine, chat.slice(0, 4), CHAT_TOKENS);
+const chat4 = await concurrent(engine, variant("d").slice(0, 4), CHAT_TOKENS);
 const bareRag = await bare.run(rag.slice(0, 1), RAG_TOKENS);
 await bare.dispose();
 
@@ -248,7 +257,8 @@ const summary = {
   tokensPerSecondAt4: round(chat4.tokensPerSecond),
   tokensPerSecondOneAtATime: round(chatSeq.tokensPerSecond),
   bareLoopTokensPerSecond: round(bareChat.tokensPerSecond),
-  ratioToBareLoop: round(chatSeq.tokensPerSecond / bareChat.tokensPerSecond, 2),
+  ratioToBareLoop: round(chatSeq.decodeTokensPerSecond / bareChat.decodeTokensPerSecond, 2),
+  ratioToBareLoopWall: round(chatSeq.tokensPerSecond / bareChat.tokensPerSecond, 2),
   ttftP50At8Ms: round(percentile(rag8.ttft, 50), 0),
   ttftP95At8Ms: round(percentile(rag8.ttft, 95), 0),
   ttftFloorP50At8Ms: round(percentile(floor8, 50), 0),
@@ -279,7 +289,7 @@ writeBenchmarkSection(
 
 | workload | mode | completion tok/s (aggregate, wall) | while generating | TTFT p50 ms | TTFT p95 ms |
 |---|---|---|---|---|---|
-| chat (short prompts, ${CHAT_TOKENS} out) | bare loop over \`sequence.evaluate\`, one at a time | ${bareChat.tokensPerSecond.toFixed(1)} | | ${ms(bareChat.ttft, 50)} | ${ms(bareChat.ttft, 95)} |
+| chat (short prompts, ${CHAT_TOKENS} out) | bare loop over \`sequence.evaluate\`, one at a time | ${bareChat.tokensPerSecond.toFixed(1)} | ${bareChat.decodeTokensPerSecond.toFixed(1)} | ${ms(bareChat.ttft, 50)} | ${ms(bareChat.ttft, 95)} |
 | chat | engine, one at a time | ${chatSeq.tokensPerSecond.toFixed(1)} | ${chatSeq.decodeTokensPerSecond.toFixed(1)} | ${ms(chatSeq.ttft, 50)} | ${ms(chatSeq.ttft, 95)} |
 | chat | engine, 4 concurrent | ${chat4.tokensPerSecond.toFixed(1)} | ${chat4.decodeTokensPerSecond.toFixed(1)} | ${ms(chat4.ttft, 50)} | ${ms(chat4.ttft, 95)} |
 | chat | engine, 8 concurrent | ${chat8.tokensPerSecond.toFixed(1)} | ${chat8.decodeTokensPerSecond.toFixed(1)} | ${ms(chat8.ttft, 50)} | ${ms(chat8.ttft, 95)} |
@@ -287,7 +297,7 @@ ${ragRow("engine, one at a time", ragSeq)}
 ${ragRow("engine, 4 concurrent", rag4)}
 ${ragRow("engine, 8 concurrent", rag8)}
 
-- **ratioToBareLoop** ${summary.ratioToBareLoop} (engine one-at-a-time / bare loop; target ≥ 0.9) · **speedupAt8** ${summary.speedupAt8} (8 concurrent / one at a time, wall; target ≥ 1.6, llama.cpp's own gain here); while generating only: ${summary.decodeSpeedupAt8}.
+- **ratioToBareLoop** ${summary.ratioToBareLoop} (engine one at a time / bare loop, completion tokens/s while generating; target ≥ 0.9; ${summary.ratioToBareLoopWall} on wall time, where the engine's reuse of the cached system prompt helps it) · **speedupAt8** ${summary.speedupAt8} (8 concurrent / one at a time, wall; target ≥ 1.6, llama.cpp's own gain here); while generating only: ${summary.decodeSpeedupAt8}.
 - **TTFT at 8 simultaneous RAG prompts**: p50 ${summary.ttftP50At8Ms} ms, p95 ${summary.ttftP95At8Ms} ms. Floor at the measured prompt rate (${summary.promptTokensPerSecond} tok/s) if prompts are read first-in-first-out: p50 ${summary.ttftFloorP50At8Ms} ms, p95 ${summary.ttftFloorP95At8Ms} ms (p50 ${summary.ttftFifoFloorOwnRateP50At8Ms} ms at the prompt rate this run itself reached); if every prompt waited for all of them: ${allAtOnce.toFixed(0)} ms. The engine serves decoding tokens first, then prompts FIFO in chunks of 128 tokens, so early requests stream while later prompts are read.
 - **Idle TTFT** (one RAG request, empty engine): ${summary.ttftIdleMs} ms. **Prefix reuse**: a follow-up question on the same evidence reused ${reusedTokens} prompt tokens from the sequence's KV cache: TTFT ${summary.ttftPrefixReuseMs} ms vs ${summary.ttftColdMs} ms cold.
 - **JavaScript per token** (event-loop busy ms per completion token): bare loop ${summary.jsMsPerTokenBareLoop}, engine one at a time ${summary.jsMsPerTokenEngine}, engine 8 concurrent ${summary.jsMsPerTokenEngineAt8}; the 8-way chat run averaged ${summary.tokensPerBatchAt8} tokens per llama.cpp decode batch (8 = every stream in every batch).
