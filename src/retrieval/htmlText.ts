@@ -14,6 +14,28 @@ const BLOCKS: Record<string, number> = {
 
 /** Elements whose content is never visible text. <head> is skipped too, except for its <title>. */
 const SKIPPED = new Set(["script", "style", "template", "noscript", "svg", "math", "nav", "iframe", "object"]);
+/** ARIA landmarks that hold site chrome rather than page content. */
+const BOILERPLATE_ROLES = new Set(["navigation", "banner", "contentinfo"]);
+/**
+ * Class/id tokens of navigation chrome across site generators (DocBook "docnav"/"toc", Bootstrap
+ * "navbar", ...). A token matches when it equals one or starts with one followed by "-" or "_":
+ * a bare prefix match would also hit content classes such as DocBook's inline "menuchoice".
+ * "sidebar" is deliberately absent: DocBook uses it for content boxes ("BACK TO BASICS").
+ */
+const BOILERPLATE_TOKENS = [
+  "nav", "navbar", "navheader", "navfooter", "docnav", "breadcrumb", "breadcrumbs", "toc", "menu",
+  "skip-link", "cookie", "banner",
+];
+const isBoilerplateToken = (token: string): boolean =>
+  BOILERPLATE_TOKENS.some((b) => token === b || token.startsWith(`${b}-`) || token.startsWith(`${b}_`));
+
+function isBoilerplate(attributes: Record<string, string>): boolean {
+  const role = attributes.role?.trim().toLowerCase();
+  if (role !== undefined && BOILERPLATE_ROLES.has(role)) return true;
+  const tokens = `${attributes.class ?? ""} ${attributes.id ?? ""}`.toLowerCase().split(/\s+/);
+  return tokens.some((t) => t !== "" && isBoilerplateToken(t));
+}
+
 const CELLS = new Set(["td", "th"]);
 /** Cells of one row stay on one line, separated so that neighbouring cells do not run together. */
 const CELL_SEPARATOR = " | ";
@@ -134,7 +156,7 @@ export function htmlToDocument(html: string, options: HtmlTextOptions = {}): Ext
   let titleText: string | undefined;
   const parser = new Parser(
     {
-      onopentag(name) {
+      onopentag(name, attributes) {
         // htmlparser2 reports a close for every open (implied and void ones included): depths stay balanced.
         if (skipDepth > 0) {
           skipDepth++;
@@ -145,7 +167,7 @@ export function htmlToDocument(html: string, options: HtmlTextOptions = {}): Ext
           return;
         }
         if (name === "head") inHead = true;
-        if (SKIPPED.has(name) || inHead) {
+        if (SKIPPED.has(name) || inHead || isBoilerplate(attributes)) {
           if (name !== "head") skipDepth++;
           return;
         }

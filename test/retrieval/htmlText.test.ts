@@ -23,6 +23,15 @@ describe("htmlToDocument", () => {
     expect(doc.text).toBe("many spaces here “quoted” <tag>");
   });
 
+  it("skips navigation chrome by landmark role, class and id but keeps content boxes", () => {
+    const doc = htmlToDocument(
+      "<div id='banner'>Download the ebook</div><ul class='docnav top'><li>Prev</li></ul><div role='navigation'>Home</div>" +
+        "<div class='toc'><dl class='toc'><dt>1. Intro</dt></dl></div><div class='navbar-top'>menu</div>" +
+        "<p>Body <span class='menuchoice'>File</span>.</p><div class='sidebar'>BACK TO BASICS</div><footer role='contentinfo'>c</footer>",
+    );
+    expect(doc.text).toBe("Body File.\n\nBACK TO BASICS");
+  });
+
   it("keeps each table row on one line", () => {
     const doc = htmlToDocument("<table><tr><th>Port</th><th>Service</th></tr><tr><td><p>22</p></td><td>ssh <i>daemon</i></td></tr></table>");
     expect(doc.text).toBe("Port | Service\n22 | ssh daemon");
