@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { QdrantClient, type Schemas } from "@qdrant/js-client-rest";
+import { assertCollectionRequest, assertSameEmbedding } from "./embeddingSignature.js";
 import { LoreError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
 import { collectionPointId, documentPointId } from "./pointId.js";
@@ -187,11 +188,8 @@ class QdrantStore implements QdrantKnowledgeStore {
   }
 
   async ensureCollection(name: string, embedding: EmbeddingSignature): Promise<CollectionInfo> {
-    if (!name) throw new LoreError("BAD_REQUEST", "A collection needs a name");
+    assertCollectionRequest(name, embedding);
     if (this.qdrantCollectionName(name) === this.metaCollectionName) throw new LoreError("BAD_REQUEST", `Collection name "${name}" is reserved`);
-    if (!Number.isInteger(embedding.dimension) || embedding.dimension <= 0) {
-      throw new LoreError("BAD_REQUEST", `Invalid embedding dimension ${embedding.dimension}`);
-    }
     let existing = await this.#collectionRecord(name);
     if (!existing) {
       let creating = this.#creating.get(name);
@@ -203,16 +201,7 @@ class QdrantStore implements QdrantKnowledgeStore {
       existing = await this.#collectionRecord(name);
       if (!existing) throw new LoreError("STORE_UNAVAILABLE", `Collection "${name}" vanished right after it was created`);
     }
-    const same = existing.modelId === embedding.modelId && existing.sha256 === embedding.sha256 && existing.dimension === embedding.dimension;
-    if (!same) {
-      throw new LoreError(
-        "EMBEDDING_MODEL_MISMATCH",
-        `Collection "${name}" holds vectors of ${existing.modelId} (sha256 ${existing.sha256.slice(0, 12)}…, ${existing.dimension} dimensions), ` +
-          `not ${embedding.modelId} (sha256 ${embedding.sha256.slice(0, 12)}…, ${embedding.dimension} dimensions); ` +
-          `re-embed the collection or ingest into a new one — vectors of two models are never mixed.`,
-        { details: { collection: name, stored: { modelId: existing.modelId, sha256: existing.sha256, dimension: existing.dimension }, requested: embedding } },
-      );
-    }
+    assertSameEmbedding(name, { modelId: existing.modelId, sha256: existing.sha256, dimension: existing.dimension }, embedding);
     return this.#info(existing);
   }
 

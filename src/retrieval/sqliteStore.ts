@@ -2,6 +2,7 @@ import Database, { type Database as Db, type Statement } from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { assertCollectionRequest, assertSameEmbedding } from "./embeddingSignature.js";
 import { LoreError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
 import { ftsMatchExpression, ftsTerms } from "./ftsQuery.js";
@@ -193,23 +194,10 @@ class SqliteStore implements SqliteKnowledgeStore {
   }
 
   async ensureCollection(name: string, embedding: EmbeddingSignature): Promise<CollectionInfo> {
-    if (!name) throw new LoreError("BAD_REQUEST", "A collection needs a name");
-    if (!Number.isInteger(embedding.dimension) || embedding.dimension <= 0) {
-      throw new LoreError("BAD_REQUEST", `Invalid embedding dimension ${embedding.dimension}`);
-    }
+    assertCollectionRequest(name, embedding);
     const existing = this.#collectionRow(name);
     if (existing) {
-      const same =
-        existing.model_id === embedding.modelId && existing.model_sha256 === embedding.sha256 && existing.dimension === embedding.dimension;
-      if (!same) {
-        throw new LoreError(
-          "EMBEDDING_MODEL_MISMATCH",
-          `Collection "${name}" was embedded with ${existing.model_id} (sha256 ${existing.model_sha256.slice(0, 12)}…, ${existing.dimension} dimensions), ` +
-            `not ${embedding.modelId} (sha256 ${embedding.sha256.slice(0, 12)}…, ${embedding.dimension} dimensions). ` +
-            `Vectors of two models are never mixed: re-embed the collection with the new model, or ingest into a new collection.`,
-          { details: { collection: name, stored: { modelId: existing.model_id, sha256: existing.model_sha256, dimension: existing.dimension }, requested: embedding } },
-        );
-      }
+      assertSameEmbedding(name, { modelId: existing.model_id, sha256: existing.model_sha256, dimension: existing.dimension }, embedding);
       return this.#info(existing);
     }
     const tokenizer = this.#tokenizer ?? DEFAULT_FTS_TOKENIZER;
