@@ -1,4 +1,4 @@
-// `npm run eval:answers -- <set dir> [--json] [--chooser model|scores] [--planner model|fallback] [--limit n] [--no-write] [--details file]`
+// `npm run eval:answers -- <set dir> [--json] [--chooser model|scores] [--answer-mode extractive|generative] [--planner model|fallback] [--limit n] [--no-write] [--details file]`
 // Runs the whole answering pipeline (real SQLite store with the set's corpus, real embedder, real
 // generation engine) over questions.jsonl and scores answers, abstentions, citations and latency.
 import { writeFileSync } from "node:fs";
@@ -13,6 +13,7 @@ const { values, positionals } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
     chooser: { type: "string", default: "scores" },
+    "answer-mode": { type: "string", default: "extractive" },
     planner: { type: "string", default: "model" },
     abstention: { type: "string", default: "on" },
     floor: { type: "string" },
@@ -51,13 +52,15 @@ interface Outcome {
 }
 
 const questions = readQuestions(resolve(setDir)).slice(0, values.limit ? Number(values.limit) : undefined);
-const pipeline = await openEvalPipeline(resolve(setDir, "corpus"), values.chooser === "model" || values.planner === "model", (m) => process.stderr.write(`${m}\n`));
+const generative = values["answer-mode"] === "generative";
+const pipeline = await openEvalPipeline(resolve(setDir, "corpus"), generative || values.chooser === "model" || values.planner === "model", (m) => process.stderr.write(`${m}\n`));
 const answerer = new Answerer({
   retriever: pipeline.retriever,
   ...(pipeline.generator ? { generator: pipeline.generator } : {}),
   embedder: pipeline.embedder,
   chooser: values.chooser === "scores" ? "scores" : "model",
   planner: values.planner === "fallback" ? "fallback" : "model",
+  answerMode: generative ? "generative" : "extractive",
   ...(values.floor ? { relativeFloor: Number(values.floor) } : {}),
   // "off" answers everything: measures accuracy before abstention and logs every abstention signal.
   ...(values.abstention === "off" ? { abstention: { minCoverage: 0, minSimilarity: -1, vetoOnUnknownTerms: false } } : {}),
@@ -130,7 +133,7 @@ if (!values["no-write"]) {
       `## Answers eval (\`npm run eval:answers -- ${setDir}\`)`,
       "",
       `${machineLine()}. Set ${basename(resolve(setDir))}: ${answerable.length} answerable, ${unanswerable.length} unanswerable questions; ` +
-        `chat model ${pipeline.generator?.modelId ?? "none"}, chooser ${values.chooser}, planner ${values.planner}. Per type: ${byType.join(", ")}. ` +
+        `chat model ${pipeline.generator?.modelId ?? "none"}, answer mode ${values["answer-mode"]}, chooser ${values.chooser}, planner ${values.planner}. Per type: ${byType.join(", ")}. ` +
         `Usable model choices: ${modelChoices}/${outcomes.length}; limits hit: ${JSON.stringify(limitCounts)}.`,
       "",
       table,

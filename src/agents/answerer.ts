@@ -14,9 +14,10 @@ import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
+import { draftCitedAnswer, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
 import { findUnknownTerms } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";
-import type { AskEvent, AskRequest, AskResponse, Plan, VerifiedSentence } from "./types.js";
+import type { AnswerMode, AskEvent, AskRequest, AskResponse, Citation, Plan, VerifiedSentence } from "./types.js";
 
 export interface AnswererOptions {
   retriever: SearchBackend;
@@ -33,6 +34,17 @@ export interface AnswererOptions {
    * turn it on with a bigger chat model.
    */
   chooser?: "model" | "scores";
+  /**
+   * "extractive": the answer is the best verified evidence sentences, quoted. "generative": the
+   * generator writes the answer over numbered evidence, citing [n], and every sentence is verified
+   * against what it cites before it streams (quoted evidence is the fallback when none survives).
+   * Defaults to "extractive": with SmolLM2-135M the written answers lose to the quotes (BENCHMARKS.md).
+   */
+  answerMode?: AnswerMode;
+  /** Time the model may spend writing a generative answer; what is verified by then is kept. Defaults to 20 s. */
+  draftTimeoutMs?: number;
+  /** Prompt budget of a generative answer, in tokens. Defaults to 700. */
+  draftPromptTokens?: number;
   abstention?: AbstentionPolicyOptions;
   /** Time the model may take to choose sentences before the score-based choice is used. Defaults to 2500 ms (~300 prompt tokens take ~1.3 s on an idle 2-core CPU). */
   chooseTimeoutMs?: number;
@@ -99,7 +111,7 @@ export class Answerer {
     const o = request.options ?? {};
     const budget = new Budget({
       maxSteps: o.maxSteps ?? d.maxSteps ?? 3,
-      maxToolCalls: d.maxToolCalls ?? 12,
+      maxToolCalls: o.maxToolCalls ?? d.maxToolCalls ?? 12,
       deadlineMs: o.deadlineMs ?? d.deadlineMs ?? 30_000,
     });
     const { signal, dispose } = deadlineSignal(request.signal, budget.limits.deadlineMs);
@@ -294,14 +306,87 @@ export class Answerer {
       trace: budget.trace,
       usage: { ...usage, firstSentenceMs: null, totalMs: 0 },
     };
-    const emit = (c: ScoredCandidate, v: VerifiedSentence): AskEvent => {
-      const sentence = { ...v, citations: [citationFor(c, response.sentences.length + 1)] };
+    // One number per quoted span, shared by every sentence that cites it.
+    const numbered = new Map<ScoredCandidate, Citation>();
+    const citationOf = (c: ScoredCandidate): Citation => {
+      let citation = numbered.get(c);
+      if (!citation) {
+        citation = citationFor(c, numbered.size + 1);
+        numbered.set(c, citation);
+        response.citations.push(citation);
+      }
+      return citation;
+    };
+    const emitCiting = (cited: readonly ScoredCandidate[], v: VerifiedSentence): AskEvent => {
+      const sentence = { ...v, citations: cited.map(citationOf) };
       response.sentences.push(sentence);
-      response.citations.push(...sentence.citations);
       response.usage.firstSentenceMs ??= Date.now() - started;
       return { type: "sentence", index: response.sentences.length - 1, sentence };
     };
-    if (!decision.abstain) {
+    const emit = (c: ScoredCandidate, v: VerifiedSentence): AskEvent => emitCiting([c], v);
+
+    let answerMode = request.options?.answerMode ?? this.options.answerMode ?? "extractive";
+    if (answerMode === "generative" && !this.options.generator) {
+      budget.record("generate", { stage: "draft", skipped: "no generator", fallback: "extractive" });
+      answerMode = "extractive";
+    }
+    if (!decision.abstain && answerMode === "generative" && budget.hasTime("draft", 1500)) {
+      // The verification summary describes the written answer (plus any quoted fallback).
+      drafted = 0;
+      dropped = 0;
+      const ranked = [...selected, ...[...scored].sort((a, b) => b.score.total - a.score.total).filter((c) => !selected.includes(c))];
+      const { evidence, messages, promptTokens } = selectDraftEvidence(ranked, question, this.options.generator!, {
+        maxPromptTokens: this.options.draftPromptTokens ?? 700,
+      });
+      const timeoutMs = Math.min(this.options.draftTimeoutMs ?? 20_000, budget.remainingMs() - 200);
+      const limited = deadlineSignal(signal, timeoutMs);
+      const draft = draftCitedAnswer(this.options.generator!, messages, evidence, {
+        signal: limited.signal,
+        ...(this.cache ? { embed: async (text: string) => (await this.cache!.embed([text], signal))[0] } : {}),
+      });
+      let outcome: DraftOutcome | undefined;
+      const written: { text: string; support: number; supported: boolean; citations: number[]; inferred: boolean }[] = [];
+      try {
+        for (;;) {
+          const next = await draft.next();
+          if (next.done) {
+            outcome = next.value;
+            break;
+          }
+          const d: DraftSentence = next.value;
+          drafted++;
+          written.push({ text: d.text, support: d.support.support, supported: d.support.supported, citations: d.cited.map((e) => e.n), inferred: d.citationInferred });
+          if (!d.support.supported && verifyMode === "drop") {
+            dropped++;
+            continue;
+          }
+          if (response.sentences.length >= maxSentences) continue;
+          yield emitCiting(d.cited.map((e) => e.candidate), { text: d.text, support: d.support.support, supported: d.support.supported, citations: [] });
+        }
+      } finally {
+        limited.dispose();
+      }
+      if (request.signal?.aborted) throw new AbortedError();
+      if (limited.signal.aborted && !signal.aborted) budget.record("limit", { limit: "draftTimeout", timeoutMs, kept: response.sentences.length });
+      addUsage(outcome?.usage);
+      budget.record("generate", {
+        stage: "draft",
+        promptTokens,
+        evidence: evidence.map((e) => ({ n: e.n, chunkId: e.candidate.hit.chunkId, text: e.candidate.text.slice(0, 100) })),
+        sentences: written,
+        notFound: outcome?.notFound ?? false,
+        finishReason: outcome?.finishReason,
+        ms: outcome?.usage?.totalMs,
+      });
+      if (outcome?.notFound && trustModel) {
+        response.abstained = true;
+        response.closestSources = closestSources(allHits);
+        budget.record("verify", { stage: "abstention", abstain: true, reasons: ["the model found no answer in the evidence"] });
+      } else if (response.sentences.length === 0) {
+        budget.record("generate", { stage: "draft", fallback: "extractive", reason: outcome?.notFound ? "model found no answer" : "no written sentence survived verification" });
+      }
+    }
+    if (!decision.abstain && !response.abstained && response.sentences.length === 0) {
       if (best && bestVerified) yield emit(best, bestVerified);
       const chosen = early ?? (await runChooser());
       if (signal.aborted) throw new AbortedError();
@@ -311,8 +396,8 @@ export class Answerer {
         const v = verify(c);
         if (v) yield emit(c, v);
       }
-      response.answer = response.sentences.map((s) => `${s.text} [${s.citations[0]!.n}]`).join(" ");
     }
+    if (response.sentences.length > 0) response.answer = response.sentences.map((s) => `${s.text} ${s.citations.map((c) => `[${c.n}]`).join("")}`).join(" ");
     response.verification = { drafted, kept: response.sentences.length, dropped };
     response.usage.totalMs = Date.now() - started;
     if (request.conversationId) this.memory.append(conversationId, { question, answer: response.answer, abstained: response.abstained });

@@ -1,6 +1,13 @@
 import type { SearchHit } from "../retrieval/types.js";
 
+/** How the answer text is made: quoted evidence sentences, or written by the chat model with [n] citations. */
+export type AnswerMode = "extractive" | "generative";
+
 export interface AskOptions {
+  /** Overrides the service's answer mode for this question. */
+  answerMode?: AnswerMode;
+  /** Max knowledge_search calls (planned steps and abstention probes). Defaults to 12. */
+  maxToolCalls?: number;
   /** Drop unsupported sentences (default) or keep them flagged. */
   verifyMode?: "drop" | "flag";
   /** Max answer sentences. Defaults to 4. */

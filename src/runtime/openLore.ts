@@ -103,7 +103,9 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const knowledgeReport = await ingestKnowledge(config, ingestor, options, logger, progress);
     const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker(), logger });
     const chooser = sentenceChooserFor(config.chooser, models.chat.path);
-    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, chooser });
+    const answerMode = answerModeFor(config.answerMode, models.chat.path);
+    logger.info({ chooser, answerMode, chatModel: models.chat.id }, "answering");
+    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, chooser, answerMode });
 
     let closed = false;
     let closing: Promise<void> | undefined;
@@ -154,8 +156,16 @@ async function ingestKnowledge(
   return report;
 }
 
-/** Chat models at least this large (≈1.5B parameters at 4 bits) choose evidence sentences better than the scores alone. */
-const MODEL_CHOOSER_MIN_BYTES = 1_000_000_000;
+/** Chat models at least this large (≈1.5B parameters at 4 bits) choose and write better than the scores and quotes alone. */
+const CAPABLE_MODEL_MIN_BYTES = 1_000_000_000;
+
+function isCapableModel(chatModelPath: string): boolean {
+  try {
+    return statSync(chatModelPath).size >= CAPABLE_MODEL_MIN_BYTES;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * "auto" lets the chat model pick among the top evidence sentences only when it is big enough to
@@ -165,9 +175,15 @@ const MODEL_CHOOSER_MIN_BYTES = 1_000_000_000;
  */
 export function sentenceChooserFor(setting: "auto" | "model" | "scores", chatModelPath: string): "model" | "scores" {
   if (setting !== "auto") return setting;
-  try {
-    return statSync(chatModelPath).size >= MODEL_CHOOSER_MIN_BYTES ? "model" : "scores";
-  } catch {
-    return "scores";
-  }
+  return isCapableModel(chatModelPath) ? "model" : "scores";
+}
+
+/**
+ * "auto" lets the chat model write the answer (each sentence verified against the evidence it
+ * cites) only when it is big enough to write well; the 135M default quotes verified evidence, which
+ * measured better than its own writing (BENCHMARKS.md, answers eval).
+ */
+export function answerModeFor(setting: "auto" | "extractive" | "generative", chatModelPath: string): "extractive" | "generative" {
+  if (setting !== "auto") return setting;
+  return isCapableModel(chatModelPath) ? "generative" : "extractive";
 }

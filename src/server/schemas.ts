@@ -19,7 +19,12 @@ export const askOptionsSchema = z
     verifyMode: z.enum(["drop", "flag"]).optional().describe("Drop unsupported sentences (default) or keep them flagged."),
     maxSentences: z.number().int().min(1).max(20).optional().describe("Max answer sentences (default 4)."),
     topK: z.number().int().min(1).max(50).optional().describe("Chunks retrieved per step (default 8)."),
-    maxSteps: z.number().int().min(1).max(8).optional().describe("Max planner sub-questions / tool calls."),
+    answerMode: z
+      .enum(["extractive", "generative"])
+      .optional()
+      .describe("extractive: verified evidence sentences quoted verbatim; generative: the chat model writes the answer citing [n], each sentence verified before it streams. Defaults to the server's LORE_ANSWER_MODE."),
+    maxSteps: z.number().int().min(1).max(8).optional().describe("Max retrieval steps (the whole question plus planned sub-questions)."),
+    maxToolCalls: z.number().int().min(1).max(32).optional().describe("Max knowledge_search calls, including abstention probes (default 12)."),
     deadlineMs: z.number().int().min(1000).max(600_000).optional().describe("Wall-clock budget for the question."),
   })
   .strict();

@@ -116,4 +116,47 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
     expect(followUp.abstained).toBe(false);
     expect(followUp.citations.every((c) => c.source === "docs/frobnicator.md")).toBe(true);
   });
+
+  describe("generative answers (the model writes, citing [n]; every sentence verified before it streams)", () => {
+    it("streams only sentences supported by the evidence they cite, with exact citation offsets and [n] markers", async () => {
+      const events: AskEvent[] = [];
+      const question = "Which port does the frobnicator daemon listen on?";
+      for await (const e of answerer.ask({ question, collection: "kb", options: { answerMode: "generative" } })) events.push(e);
+      const done = events.at(-1);
+      expect(done?.type).toBe("done");
+      if (done?.type !== "done") return;
+      const { response } = done;
+      const draft = response.trace.find((t) => t.type === "generate" && t.data["stage"] === "draft" && "promptTokens" in t.data);
+      expect(draft, "the model was asked to write the answer").toBeDefined();
+      const written = draft!.data["sentences"] as { text: string; supported: boolean }[];
+      const evidence = draft!.data["evidence"] as { n: number; text: string }[];
+      expect(evidence.length).toBeGreaterThan(0);
+      expect(response.abstained).toBe(false);
+      // Whatever the 135M model wrote, only verified sentences reach the client: its own supported
+      // ones, or the quoted evidence when none survived (recorded in the trace).
+      expect(response.sentences.length).toBeGreaterThan(0);
+      expect(response.sentences.every((s) => s.supported)).toBe(true);
+      const keptWritten = response.sentences.filter((s) => written.some((w) => w.text === s.text));
+      const fellBack = response.trace.some((t) => t.type === "generate" && t.data["fallback"] === "extractive");
+      expect(keptWritten.length > 0 || fellBack).toBe(true);
+      for (const s of keptWritten) expect(written.find((w) => w.text === s.text)!.supported).toBe(true);
+      expect(response.answer).toMatch(/7431/);
+      for (const c of response.citations) {
+        expect(texts.get(c.source)!.slice(c.start, c.end)).toBe(c.quote);
+        expect(response.answer).toContain(`[${c.n}]`);
+      }
+      expect(response.verification.kept).toBe(response.sentences.length);
+    });
+
+    it("honours maxToolCalls per request and reports the limit", async () => {
+      const response = await answerer.askComplete({
+        question: "How long are frobnicator readings kept, and when do nightly backups run?",
+        collection: "kb",
+        options: { maxToolCalls: 1, answerMode: "extractive" },
+      });
+      const searches = response.trace.filter((t) => t.type === "tool" && t.data["tool"] === "knowledge_search");
+      expect(searches.length).toBe(1);
+      expect(response.trace.some((t) => t.type === "limit" && t.data["limit"] === "maxToolCalls")).toBe(true);
+    });
+  });
 });

@@ -2,15 +2,16 @@ import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sentenceChooserFor } from "../../src/runtime/openLore.js";
+import { answerModeFor, sentenceChooserFor } from "../../src/runtime/openLore.js";
+
+const dir = mkdtempSync(join(tmpdir(), "lore-chooser-"));
+const small = join(dir, "small.gguf");
+const big = join(dir, "big.gguf");
+writeFileSync(small, "x");
+writeFileSync(big, "");
+truncateSync(big, 2_000_000_000); // sparse file: no disk used
 
 describe("sentenceChooserFor", () => {
-  const dir = mkdtempSync(join(tmpdir(), "lore-chooser-"));
-  const small = join(dir, "small.gguf");
-  const big = join(dir, "big.gguf");
-  writeFileSync(small, "x");
-  writeFileSync(big, "");
-  truncateSync(big, 2_000_000_000); // sparse file: no disk used
 
   it("keeps the tiny default model out of sentence choice on auto", () => {
     expect(sentenceChooserFor("auto", small)).toBe("scores");
@@ -23,5 +24,19 @@ describe("sentenceChooserFor", () => {
   it("honours an explicit setting", () => {
     expect(sentenceChooserFor("model", small)).toBe("model");
     expect(sentenceChooserFor("scores", big)).toBe("scores");
+  });
+});
+
+describe("answerModeFor", () => {
+
+  it("quotes verified evidence with the tiny default model and lets a bigger GGUF write on auto", () => {
+    expect(answerModeFor("auto", small)).toBe("extractive");
+    expect(answerModeFor("auto", big)).toBe("generative");
+    expect(answerModeFor("auto", join(dir, "missing.gguf"))).toBe("extractive");
+  });
+
+  it("honours an explicit setting", () => {
+    expect(answerModeFor("generative", small)).toBe("generative");
+    expect(answerModeFor("extractive", big)).toBe("extractive");
   });
 });
