@@ -14,7 +14,7 @@ import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
-import { draftCitedAnswer, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
+import { draftCitedAnswer, LeadInGate, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
 import { findUnknownTerms } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";
 import type { AnswerMode, AskEvent, AskRequest, AskResponse, Citation, Plan, VerifiedSentence } from "./types.js";
@@ -345,6 +345,7 @@ export class Answerer {
         ...(this.cache ? { embed: async (text: string) => (await this.cache!.embed([text], signal))[0] } : {}),
       });
       let outcome: DraftOutcome | undefined;
+      const leadIns = new LeadInGate();
       const written: { text: string; support: number; supported: boolean; citations: number[]; inferred: boolean }[] = [];
       try {
         for (;;) {
@@ -356,12 +357,12 @@ export class Answerer {
           const d: DraftSentence = next.value;
           drafted++;
           written.push({ text: d.text, support: d.support.support, supported: d.support.supported, citations: d.cited.map((e) => e.n), inferred: d.citationInferred });
-          if (!d.support.supported && verifyMode === "drop") {
-            dropped++;
-            continue;
+          const kept = d.support.supported || verifyMode === "flag";
+          if (!kept) dropped++;
+          for (const s of leadIns.admit(d, kept)) {
+            if (response.sentences.length >= maxSentences) break;
+            yield emitCiting(s.cited.map((e) => e.candidate), { text: s.text, support: s.support.support, supported: s.support.supported, citations: [] });
           }
-          if (response.sentences.length >= maxSentences) continue;
-          yield emitCiting(d.cited.map((e) => e.candidate), { text: d.text, support: d.support.support, supported: d.support.supported, citations: [] });
         }
       } finally {
         limited.dispose();

@@ -1,5 +1,5 @@
 import type { ChatMessage, GenerationUsage, TextGenerator } from "../inference/types.js";
-import { scoreSupport, type SupportScore } from "../verification/index.js";
+import { keyTokens, scoreSupport, type SupportScore } from "../verification/index.js";
 import type { ScoredCandidate } from "./evidenceScorer.js";
 
 /** One numbered piece of evidence shown to the model. */
@@ -166,6 +166,9 @@ export async function verifyDraftSentence(
   if (text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length < 3) return undefined;
   // Echoed prompt scaffolding and bracketed labels are not statements.
   if (/^(?:question|evidence|answer)\s*:/i.test(text) || /^\(.*\)\.?$/.test(text)) return undefined;
+  // A line cut off mid-thought ("To use the nft commands, you need to") claims nothing checkable;
+  // a line without final punctuation is kept only when it carries a command, path or number.
+  if (!/[.!?:;)"'`”’]$/.test(text) && keyTokens(text).length === 0) return undefined;
   const claimVector = options.embed ? await options.embed(text) : undefined;
   const score = (items: readonly DraftEvidence[], threshold: number) =>
     scoreSupport(
@@ -184,6 +187,29 @@ export async function verifyDraftSentence(
     if (!best || support.support > best.support.support) best = { text, cited: [e], citationInferred: true, support };
   }
   return best;
+}
+
+/**
+ * Holds a sentence that only announces what follows ("Add these lines to squid.conf:") until the
+ * next sentence is kept; alone it says nothing, so it is dropped with a dropped successor.
+ */
+export class LeadInGate {
+  private held: DraftSentence | undefined;
+
+  /** The sentences to emit now, in order, given whether `sentence` itself is kept. */
+  admit(sentence: DraftSentence, kept: boolean): DraftSentence[] {
+    if (!kept) {
+      this.held = undefined;
+      return [];
+    }
+    if (sentence.text.endsWith(":")) {
+      this.held = sentence;
+      return [];
+    }
+    const out = this.held ? [this.held, sentence] : [sentence];
+    this.held = undefined;
+    return out;
+  }
 }
 
 export interface DraftOutcome {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCitations, selectDraftEvidence, StreamingSentenceCutter, verifyDraftSentence, type DraftEvidence } from "../../src/agents/citedDraft.js";
+import { LeadInGate, parseCitations, selectDraftEvidence, StreamingSentenceCutter, verifyDraftSentence, type DraftEvidence } from "../../src/agents/citedDraft.js";
 import type { ScoredCandidate } from "../../src/agents/evidenceScorer.js";
 
 function candidate(id: number, text: string): ScoredCandidate {
@@ -113,5 +113,32 @@ describe("selectDraftEvidence", () => {
     expect(narrow.evidence.length).toBeGreaterThan(0);
     expect(narrow.promptTokens).toBeLessThanOrEqual(150);
     expect(narrow.evidence.map((e) => e.candidate.id)).toEqual(wide.evidence.slice(0, narrow.evidence.length).map((e) => e.candidate.id));
+  });
+});
+
+describe("verifyDraftSentence on unfinished lines", () => {
+  it("ignores a line cut off mid-thought but keeps an unpunctuated command line", async () => {
+    expect(await verifyDraftSentence("The frobnicator daemon listens on TCP", evidence)).toBeUndefined();
+    const command = await verifyDraftSentence("listens on TCP port 7431 [1]", evidence);
+    expect(command?.support.supported).toBe(true);
+  });
+});
+
+describe("LeadInGate", () => {
+  const sentence = (text: string) => ({ text, cited: [evidence[0]!], citationInferred: false, support: { support: 1, supported: true, verbatim: true, embedding: 1, lexical: 1, missingTokens: [] } });
+  it("emits a lead-in only together with the kept sentence that follows it", () => {
+    const gate = new LeadInGate();
+    const lead = sentence("Set the port in frob.conf:");
+    const body = sentence("listen_port = 7431");
+    expect(gate.admit(lead, true)).toEqual([]);
+    expect(gate.admit(body, true)).toEqual([lead, body]);
+    expect(gate.admit(sentence("Plain sentence."), true).map((s) => s.text)).toEqual(["Plain sentence."]);
+  });
+
+  it("drops a lead-in whose successor is dropped", () => {
+    const gate = new LeadInGate();
+    expect(gate.admit(sentence("Run this:"), true)).toEqual([]);
+    expect(gate.admit(sentence("frob --invented-flag"), false)).toEqual([]);
+    expect(gate.admit(sentence("Next fact."), true).map((s) => s.text)).toEqual(["Next fact."]);
   });
 });
