@@ -1,50 +1,59 @@
-export interface ConversationTurn {
-  question: string;
-  answer: string;
-  abstained: boolean;
-}
+import { InMemoryConversationStore, SqliteConversationStore, type ConversationStore, type ConversationTurn } from "./conversationStore.js";
+
+export type { ConversationTurn } from "./conversationStore.js";
 
 export interface ConversationMemoryOptions {
-  /** Conversations kept (least recently used evicted). Defaults to 1000. */
+  /** Conversations kept (least recently used evicted). Defaults to 1000 in memory, 10000 in a file. */
   maxConversations?: number;
   /** Turns kept per conversation. Defaults to 6. */
   maxTurns?: number;
+  /**
+   * A SQLite file that keeps conversations across restarts and crashes (each turn is committed
+   * before the answer returns). Defaults to none: conversations live in this process only.
+   */
+  path?: string;
+  /** With `path`: conversations not continued for this many days are forgotten. Defaults to 30. */
+  ttlDays?: number;
 }
 
-/** Bounded in-memory conversation history: a Map in insertion order doubles as an LRU. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Bounded conversation history, in memory or (with `path`) durable in SQLite; reads and writes are synchronous. */
 export class ConversationMemory {
-  private readonly conversations = new Map<string, ConversationTurn[]>();
-  private readonly maxConversations: number;
-  private readonly maxTurns: number;
+  private readonly store: ConversationStore;
 
   constructor(options: ConversationMemoryOptions = {}) {
-    this.maxConversations = options.maxConversations ?? 1000;
-    this.maxTurns = options.maxTurns ?? 6;
+    const maxTurns = options.maxTurns ?? 6;
+    this.store = options.path
+      ? SqliteConversationStore.open({
+          path: options.path,
+          maxTurns,
+          maxConversations: options.maxConversations ?? 10_000,
+          ttlMs: (options.ttlDays ?? 30) * DAY_MS,
+        })
+      : new InMemoryConversationStore({ maxTurns, maxConversations: options.maxConversations ?? 1000 });
   }
 
   get(conversationId: string): ConversationTurn[] {
-    const turns = this.conversations.get(conversationId);
-    if (!turns) return [];
-    this.conversations.delete(conversationId);
-    this.conversations.set(conversationId, turns);
-    return [...turns];
+    return this.store.load(conversationId);
   }
 
   append(conversationId: string, turn: ConversationTurn): void {
-    const turns = this.conversations.get(conversationId) ?? [];
-    this.conversations.delete(conversationId);
-    turns.push(turn);
-    while (turns.length > this.maxTurns) turns.shift();
-    this.conversations.set(conversationId, turns);
-    while (this.conversations.size > this.maxConversations) {
-      const oldest = this.conversations.keys().next().value;
-      if (oldest === undefined) break;
-      this.conversations.delete(oldest);
-    }
+    this.store.append(conversationId, turn);
+  }
+
+  /** Forgets a conversation (a user's request); false when it was not kept. */
+  delete(conversationId: string): boolean {
+    return this.store.delete(conversationId);
   }
 
   get size(): number {
-    return this.conversations.size;
+    return this.store.size;
+  }
+
+  /** Closes the database file; idempotent. */
+  close(): void {
+    this.store.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
-import { Answerer } from "../agents/index.js";
+import { join } from "node:path";
+import { Answerer, ConversationMemory } from "../agents/index.js";
 import type { LoreConfig } from "../config/index.js";
 import {
   ensureModels,
@@ -105,7 +106,11 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const chooser = sentenceChooserFor(config.chooser, models.chat.path);
     const answerMode = answerModeFor(config.answerMode, models.chat.path);
     logger.info({ chooser, answerMode, chatModel: models.chat.id }, "answering");
-    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, chooser, answerMode });
+    // Its own file, so conversations outlive a restart whichever knowledge engine LORE_STORE picks.
+    const ttlDays = config.conversationTtlDays;
+    const memory = new ConversationMemory(ttlDays > 0 ? { path: join(config.dataDir, "conversations.db"), ttlDays } : {});
+    cleanups.push(async () => memory.close());
+    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, chooser, answerMode, memory });
 
     let closed = false;
     let closing: Promise<void> | undefined;
