@@ -35,4 +35,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["npm", "start"]
+# node directly, not `npm start`: its prestart runs tsc, which `npm prune --omit=dev` removed (a
+# spurious error on every start), and npm → sh → node would stand between tini's SIGTERM and Lore.
+CMD ["node", "bin/lore.js", "serve"]

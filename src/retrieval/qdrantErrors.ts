@@ -14,8 +14,13 @@ function httpError(error: unknown): HttpErrorShape | undefined {
   return undefined;
 }
 
-/** Qdrant's own explanation: `{"status": {"error": "Not found: Collection `x` doesn't exist!"}}`. */
+/**
+ * Qdrant's own explanation: `{"status": {"error": "Not found: Collection `x` doesn't exist!"}}`, or
+ * plain text where its auth layer answers (401 "Must provide an API key or an Authorization bearer
+ * token"), which the client hands over as a string.
+ */
 export function qdrantErrorMessage(data: unknown): string | undefined {
+  if (typeof data === "string") return data.trim() || undefined;
   if (typeof data !== "object" || data === null) return undefined;
   const status = (data as { status?: unknown }).status;
   if (typeof status === "object" && status !== null && typeof (status as { error?: unknown }).error === "string") {

@@ -179,6 +179,11 @@ describe("errors", () => {
     let url: string;
     beforeAll(async () => {
       server = createServer((req, res) => {
+        // Qdrant's auth layer answers in plain text (src/actix/auth.rs: `HttpResponse::Unauthorized().body(..)`).
+        if (req.headers["api-key"] === undefined && req.url?.startsWith("/collections/locked")) {
+          res.writeHead(401, { "content-type": "text/plain; charset=utf-8" }).end("Must provide an API key or an Authorization bearer token");
+          return;
+        }
         const [status, body] = req.url?.startsWith("/collections/missing")
           ? [404, { status: { error: "Not found: Collection `missing` doesn't exist!" }, time: 0.0001 }]
           : [400, { status: { error: "Wrong input: Vector dimension error: expected dim: 4, got 3" }, time: 0.0001 }];
@@ -197,6 +202,13 @@ describe("errors", () => {
       const wrong = toLoreError(await client.query("docs", { query: [1, 2, 3], using: "dense" }).catch((e: unknown) => e), url, "run a query");
       expect(wrong.code).toBe("BAD_REQUEST");
       expect(wrong.message).toContain("expected dim: 4, got 3");
+    });
+
+    it("keeps the reason of a plain-text 401 (missing API key) and reports the store as unavailable", async () => {
+      const client = new QdrantClient({ url, checkCompatibility: false });
+      const locked = toLoreError(await client.getCollection("locked").catch((e: unknown) => e), url, "read a collection");
+      expect(locked.code).toBe("STORE_UNAVAILABLE");
+      expect(locked.message).toContain("Must provide an API key");
     });
   });
 });

@@ -75,6 +75,23 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
     await store.deleteCollection("large");
   });
 
+  it("finds nothing by BM25 for a query of stop words only, and ranks hybrid hits by the dense list alone", async () => {
+    // qdrant/bm25 drops English stop words, so such a query becomes an empty sparse vector, which the
+    // server answers with no points rather than an error (bm25.rs search_embed, sparse_vector_index.rs).
+    const store = await open();
+    await store.ensureCollection("stopwords", signature);
+    const { document, chunks } = makeDocument("stopwords", "the.md", [{ text: "The archive and the index are not the same.", seed: 31 }]);
+    await store.replaceDocument(document, chunks);
+    const query = { collection: "stopwords", text: "the AND or not", vector: chunks[0]!.vector, limit: 3 };
+    expect(await store.searchBm25(query)).toEqual([]);
+    const [hit] = await store.searchHybrid(query);
+    expect(hit?.documentId).toBe("the.md");
+    expect(hit?.score.bm25).toBeUndefined();
+    expect(hit?.score.denseRank).toBe(1);
+    expect(hit?.score.fused).toBeCloseTo(1 / 61, 6);
+    await store.deleteCollection("stopwords");
+  });
+
   it("rejects a query vector of the wrong dimension with BAD_REQUEST and finds nothing in a missing collection", async () => {
     const store = await open();
     await store.ensureCollection("dims", signature);

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openQdrantStore, type QdrantKnowledgeStore } from "../../src/retrieval/index.js";
+import { makeDocument } from "./storeContract.js";
+
+// What the Qdrant engine puts on the wire, through the real @qdrant/js-client-rest: paths, `wait`
+// and JSON bodies, compared with the requests /work/shared/QDRANT-NOTES.md recorded as accepted by
+// a real Qdrant 1.18 (no server can run here). The endpoint below only records requests and keeps
+// upserted points so that reads of Lore's own records succeed; it ranks nothing.
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+type Point = { id: string; payload?: Record<string, unknown> };
+
+function recordingQdrant(): { server: Server; requests: RecordedRequest[] } {
+  const requests: RecordedRequest[] = [];
+  const collections = new Map<string, Map<string, Point>>();
+  const reply = (res: ServerResponse, result: unknown) =>
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result, status: "ok", time: 0.0001 }));
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = "";
+    req.on("data", (part: Buffer) => (raw += part.toString("utf8")));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://qdrant");
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+      requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, body });
+      const [, , name = "", ...rest] = url.pathname.split("/");
+      const route = `${req.method} ${rest.join("/")}`;
+      const points = collections.get(name);
+      const done = { operation_id: requests.length, status: "completed" };
+      if (url.pathname === "/") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ title: "qdrant", version: "1.18.0" }));
+      if (route === "GET exists") return reply(res, { exists: collections.has(name) });
+      if (route === "PUT ") return collections.set(name, new Map()), reply(res, true);
+      if (route === "DELETE ") return reply(res, collections.delete(name));
+      if (!points) return res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `Not found: Collection \`${name}\` doesn't exist!` } }));
+      if (route === "PUT index") return reply(res, done);
+      if (route === "PUT points") {
+        for (const point of (body as { points: Point[] }).points) points.set(point.id, point);
+        return reply(res, done);
+      }
+      if (route === "POST points") return reply(res, (body as { ids: string[] }).ids.flatMap((id) => (points.has(id) ? [points.get(id)] : [])));
+      if (route === "POST points/delete") {
+        for (const id of (body as { points?: string[] }).points ?? []) points.delete(id);
+        return reply(res, done);
+      }
+      if (route === "POST points/count") return reply(res, { count: 0 });
+      if (route === "POST points/scroll") return reply(res, { points: [], next_page_offset: null });
+      if (route === "POST points/query") return reply(res, { points: [] });
+      if (route === "POST points/query/batch") return reply(res, (body as { searches: unknown[] }).searches.map(() => ({ points: [] })));
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `unexpected ${route}` } }));
+    });
+  });
+  return { server, requests };
+}
+
+describe("requests the Qdrant engine sends", () => {
+  const { server, requests } = recordingQdrant();
+  let store: QdrantKnowledgeStore;
+  const signature = { modelId: "all-MiniLM-L6-v2-int8", sha256: "a".repeat(64), dimension: 4 };
+  const { document, chunks } = makeDocument("docs", "guide/wal.md", [{ text: "WAL segments are archived." }], { acl: ["eng"] }, 4);
+  const vector = new Float32Array([0.5, 0.5, 0.5, 0.5]);
+  const sent = (method: string, path: string) => requests.filter((r) => r.method === method && r.path === path);
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    store = await openQdrantStore({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, prefix: "t_" });
+    await store.ensureCollection("docs", signature);
+    await store.replaceDocument(document, chunks);
+    await store.searchHybrid({ collection: "docs", text: "user question", vector, limit: 10, filter: { aclGroups: ["eng", "public"] } });
+    await store.searchBm25({ collection: "docs", text: "user question", vector, limit: 10 });
+    await store.deleteDocument("docs", document.id);
+  });
+  afterAll(async () => {
+    await store.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("creates the chunk collection with a named dense vector and an IDF sparse vector, and keyword indexes", () => {
+    expect(sent("PUT", "/collections/t_docs").map((r) => r.body)).toEqual([
+      { vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } },
+    ]);
+    expect(sent("PUT", "/collections/t_docs/index").map((r) => r.body)).toEqual(
+      ["collection", "acl", "tags", "documentId"].map((field_name) => ({ field_name, field_schema: "keyword" })),
+    );
+  });
+
+  it("waits on every write so the next read sees it", () => {
+    const writes = requests.filter((r) => r.method === "PUT" ? /\/(points|index)$/.test(r.path) : r.path.endsWith("/points/delete"));
+    expect(writes.length).toBeGreaterThanOrEqual(8);
+    for (const write of writes) expect([write.method, write.path, write.query.get("wait")]).toEqual([write.method, write.path, "true"]);
+  });
+
+  it("upserts chunks under a UUID with the dense vector and BM25 text for the server-side model", () => {
+    const [upsert] = sent("PUT", "/collections/t_docs/points");
+    const [point] = (upsert?.body as { points: { id: string; vector: Record<string, unknown>; payload: Record<string, unknown> }[] }).points;
+    expect(point?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(point?.vector).toEqual({ dense: Array.from(chunks[0]!.vector), bm25: { text: chunks[0]!.indexedText, model: "qdrant/bm25" } });
+    expect(point?.payload).toMatchObject({ collection: "docs", acl: ["eng"], documentId: "guide/wal.md", start: 0, end: chunks[0]!.end });
+  });
+
+  it("runs hybrid search as one batch: RRF over dense and BM25 prefetches, the ACL filter at the top level", () => {
+    const [batch] = sent("POST", "/collections/t_docs/points/query/batch");
+    const [hybrid] = (batch?.body as { searches: Record<string, unknown>[] }).searches;
+    expect(hybrid).toMatchObject({
+      prefetch: [
+        { query: [0.5, 0.5, 0.5, 0.5], using: "dense" },
+        { query: { text: "user question", model: "qdrant/bm25" }, using: "bm25" },
+      ],
+      query: { rrf: { k: 61 } },
+      filter: {
+        must: [
+          { key: "collection", match: { value: "docs" } },
+          { should: [{ key: "acl", match: { any: ["eng", "public"] } }, { is_empty: { key: "acl" } }] },
+        ],
+      },
+      with_payload: true,
+    });
+    expect(sent("POST", "/collections/t_docs/points/query").map((r) => r.body)).toEqual([
+      { query: { text: "user question", model: "qdrant/bm25" }, using: "bm25", filter: { must: [{ key: "collection", match: { value: "docs" } }] }, limit: 18, with_payload: true },
+    ]);
+  });
+
+  it("deletes a document's chunks by a documentId filter", () => {
+    const deletes = sent("POST", "/collections/t_docs/points/delete").map((r) => r.body);
+    expect(deletes.at(-1)).toEqual({ filter: { must: [{ key: "documentId", match: { value: "guide/wal.md" } }] } });
+  });
+});
