@@ -4,6 +4,7 @@ import { assertCollectionRequest, assertSameEmbedding } from "./embeddingSignatu
 import { LoreError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
 import { collectionPointId, documentPointId } from "./pointId.js";
+import { qdrantClientAddress } from "./qdrantAddress.js";
 import { isQdrantNotFound, toLoreError } from "./qdrantErrors.js";
 import { RRF_K } from "./rrf.js";
 import {
@@ -78,12 +79,13 @@ export async function openQdrantStore(options: QdrantStoreOptions): Promise<Qdra
   try {
     // The API key goes in a header: passing `apiKey` makes the client console.warn on plain http.
     client = new QdrantClient({
-      url: options.url,
+      ...qdrantClientAddress(options.url),
       checkCompatibility: false,
       timeout: options.timeoutMs ?? 30_000,
       ...(options.apiKey ? { headers: { "api-key": options.apiKey } } : {}),
     });
   } catch (error) {
+    if (error instanceof LoreError) throw error;
     throw new LoreError("BAD_REQUEST", `Invalid Qdrant URL ${options.url}: ${(error as Error).message}`, { cause: error });
   }
   if (options.apiKey && options.url.startsWith("http://")) logger.warn({ url: options.url }, "Qdrant API key sent over plain http");

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
 import { openQdrantStore } from "../../src/retrieval/index.js";
 import { chunkPointId, collectionPointId, documentPointId, uuidV5 } from "../../src/retrieval/pointId.js";
+import { qdrantClientAddress } from "../../src/retrieval/qdrantAddress.js";
 import { toLoreError } from "../../src/retrieval/qdrantErrors.js";
 import {
   bm25QueryBody,
@@ -150,6 +151,32 @@ describe("queries", () => {
     expect(hasSearchableTerms("")).toBe(false);
     expect(hasSearchableTerms("ünïcödé")).toBe(true);
     expect(hasSearchableTerms("auth.=notice")).toBe(true);
+  });
+});
+
+describe("Qdrant URL", () => {
+  it("is reached as written: the scheme's port when none is given, and the path as the prefix", () => {
+    expect(qdrantClientAddress("http://localhost:6333")).toEqual({ url: "http://localhost:6333", port: 6333 });
+    expect(qdrantClientAddress("https://search.example.com/qdrant/")).toEqual({ url: "https://search.example.com", port: 443, prefix: "/qdrant" });
+    expect(qdrantClientAddress("http://qdrant.internal")).toEqual({ url: "http://qdrant.internal", port: 80 });
+    expect(() => qdrantClientAddress("localhost:6333")).toThrow(/http:\/\//);
+  });
+
+  it("sends the client's requests under the URL's path", async () => {
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result: { exists: false }, status: "ok", time: 0 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const client = new QdrantClient({ ...qdrantClientAddress(`http://127.0.0.1:${(server.address() as AddressInfo).port}/qdrant`), checkCompatibility: false });
+      expect(await client.collectionExists("docs")).toEqual({ exists: false });
+      expect(paths).toEqual(["/qdrant/collections/docs/exists"]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { afterAll, describe, expect, it } from "vitest";
 import { openQdrantStore, type QdrantKnowledgeStore } from "../../src/retrieval/index.js";
+import { qdrantClientAddress } from "../../src/retrieval/qdrantAddress.js";
 import { chunkPoint } from "../../src/retrieval/qdrantRequests.js";
 import { makeDocument, runKnowledgeStoreContract } from "./storeContract.js";
 
@@ -13,10 +14,13 @@ const apiKey = process.env.QDRANT_API_KEY;
 // A prefix per run keeps parallel runs on one server apart; afterAll drops everything under it.
 const prefix = `lore_test_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}_`;
 const open = (): Promise<QdrantKnowledgeStore> => openQdrantStore({ url: url ?? "", prefix, ...(apiKey ? { apiKey } : {}) });
+/** A plain client on the same server, to inspect or bypass what the store does. */
+const rawClient = (): QdrantClient =>
+  new QdrantClient({ ...qdrantClientAddress(url!), checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
 
 afterAll(async () => {
   if (!url) return;
-  const client = new QdrantClient({ url, checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
+  const client = rawClient();
   const { collections } = await client.getCollections();
   for (const { name } of collections) if (name.startsWith(prefix)) await client.deleteCollection(name);
 });
@@ -29,7 +33,7 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
   it("creates the collection with dense + IDF sparse vectors and keyword payload indexes", async () => {
     const store = await open();
     await store.ensureCollection("layout", signature);
-    const client = new QdrantClient({ url: url!, checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
+    const client = rawClient();
     const info = await client.getCollection(store.qdrantCollectionName("layout"));
     expect(info.config.params.vectors).toMatchObject({ dense: { size: 384, distance: "Cosine" } });
     expect(info.config.params.sparse_vectors).toMatchObject({ bm25: { modifier: "idf" } });
@@ -47,7 +51,7 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
 
     // A writer that died after upserting a new generation's chunks but before flipping the record.
     const v2 = makeDocument("interrupted", "doc.md", [{ text: "Version two mentions pangolins.", seed: 11 }], { contentHash: "v2" });
-    const client = new QdrantClient({ url: url!, checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
+    const client = rawClient();
     const qname = store.qdrantCollectionName("interrupted");
     await client.upsert(qname, { wait: true, points: [chunkPoint(v2.document, v2.chunks[0]!, "dead-generation")] });
 
