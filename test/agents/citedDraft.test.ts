@@ -26,7 +26,7 @@ function candidate(id: number, text: string): ScoredCandidate {
     indexInChunk: 0,
     siblings: [],
     vector: undefined,
-    score: { similarity: 0, lexical: 0, keyTokens: 0, context: 0, total: 1 / id },
+    score: { similarity: 0, lexical: 0, keyTokens: 0, context: 0, total: 1 / id } as ScoredCandidate["score"],
   };
 }
 
