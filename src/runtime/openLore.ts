@@ -47,6 +47,8 @@ export interface LoreRuntime {
   readonly retriever: Retriever;
   readonly ingestor: Ingestor;
   readonly answerer: Answerer;
+  /** The answerer's conversation history (in dataDir/conversations.db unless LORE_CONVERSATION_TTL_DAYS=0). */
+  readonly conversations: ConversationMemory;
   /** Questions admitted at once (answering + waiting): engine sequences + queue bound. */
   readonly askCapacity: number;
   /** The start-up ingest of knowledge/ (undefined when skipped). */
@@ -123,6 +125,7 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
       retriever,
       ingestor,
       answerer,
+      conversations: memory,
       askCapacity: generator.sequences + (generation.queueLimit ?? config.queueLimit),
       knowledgeReport,
       ready: () => !closed,

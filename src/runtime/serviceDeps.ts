@@ -6,7 +6,7 @@ import type { LoreRuntime } from "./openLore.js";
 const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ErrorCodes, code);
 
 /** The parts of a runtime the server uses; a generator-less pipeline (scores only) is enough. */
-export type ServedRuntime = Pick<LoreRuntime, "config" | "logger" | "answerer" | "retriever" | "store" | "ingestor" | "askCapacity" | "ready"> & {
+export type ServedRuntime = Pick<LoreRuntime, "config" | "logger" | "answerer" | "conversations" | "retriever" | "store" | "ingestor" | "askCapacity" | "ready"> & {
   generator?: Pick<TextGenerator, "metrics">;
 };
 
@@ -29,6 +29,7 @@ export function serviceDepsOf(runtime: ServedRuntime): ServiceDeps {
     config,
     logger,
     answerer,
+    conversations: runtime.conversations,
     retriever,
     store,
     askCapacity: runtime.askCapacity,

@@ -10,6 +10,7 @@ import { ServerMetrics } from "./metrics.js";
 import { buildOpenApiDocument } from "./openApi.js";
 import { askRoutes } from "./routes/askRoutes.js";
 import { collectionRoutes } from "./routes/collectionRoutes.js";
+import { conversationRoutes } from "./routes/conversationRoutes.js";
 import { documentRoutes } from "./routes/documentRoutes.js";
 
 /** JSON bodies are questions and queries: small. Files go through multipart with their own limit. */
@@ -64,6 +65,7 @@ export function createApp(deps: ServiceDeps, options: { version?: string } = {})
   // Routers declare full paths so metrics label requests with the route as written.
   app.use(askRoutes(deps, metrics, asks));
   app.use(collectionRoutes(deps));
+  app.use(conversationRoutes(deps));
   app.use(documentRoutes(deps));
 
   app.use(express.static(WEB_ROOT, { index: "index.html", fallthrough: true, maxAge: 0 }));

@@ -10,6 +10,12 @@ export interface AnswerService {
   askComplete(request: AskRequest): Promise<AskResponse>;
 }
 
+/** Conversation history kept for follow-ups (agents' ConversationMemory satisfies it). */
+export interface ConversationService {
+  /** Forgets a conversation; false when none was kept. */
+  delete(conversationId: string): boolean;
+}
+
 export interface SearchService {
   search(request: {
     collection: string;
@@ -51,6 +57,7 @@ export interface ServiceDeps {
   config: Pick<LoreConfig, "defaultCollection" | "apiKeys" | "maxUploadBytes" | "askTimeoutMs">;
   logger: Logger;
   answerer: AnswerService;
+  conversations: ConversationService;
   retriever: SearchService;
   store: KnowledgeStore;
   ingestor: IngestService;

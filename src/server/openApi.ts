@@ -8,7 +8,7 @@ import {
   storedDocumentSchema,
   wsServerEventSchema,
 } from "./responseSchemas.js";
-import { askBodySchema, createCollectionBodySchema, searchBodySchema, uploadFieldsSchema, wsClientMessageSchema } from "./schemas.js";
+import { askBodySchema, conversationIdSchema, createCollectionBodySchema, searchBodySchema, uploadFieldsSchema, wsClientMessageSchema } from "./schemas.js";
 
 type Json = Record<string, unknown>;
 
@@ -118,6 +118,13 @@ export function buildOpenApiDocument(version: string): Json {
         parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
         get: { summary: "Get a collection", responses: { "200": { description: "The collection", content: jsonContent("Collection") }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
         delete: { summary: "Delete a collection with all its documents", responses: { "204": { description: "Deleted" }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
+      },
+      "/v1/conversations/{id}": {
+        parameters: [{ name: "id", in: "path", required: true, schema: jsonSchema(conversationIdSchema, "input"), description: "The conversationId of an answer" }],
+        delete: {
+          summary: "Forget a conversation: its questions and answers are deleted and a later question with this id starts afresh",
+          responses: { "204": { description: "Deleted" }, ...commonErrors, "404": errorResponse("NOT_FOUND: no conversation with this id is kept") },
+        },
       },
       "/v1/documents": {
         get: {

@@ -29,11 +29,13 @@ export const askOptionsSchema = z
   })
   .strict();
 
+export const conversationIdSchema = z.string().min(1).max(128);
+
 export const askBodySchema = z
   .object({
     question: z.string().trim().min(1).max(4000).describe("The question, in natural language."),
     collection: collectionName.optional(),
-    conversationId: z.string().min(1).max(128).optional().describe("Continue a conversation (multi-turn); returned by a previous answer."),
+    conversationId: conversationIdSchema.optional().describe("Continue a conversation (multi-turn); returned by a previous answer."),
     aclGroups: z.array(z.string().min(1).max(128)).max(64).optional().describe("Caller's ACL groups: only chunks with an empty ACL or a shared group are used."),
     options: askOptionsSchema.optional(),
   })

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConversationMemory } from "../../src/agents/index.js";
 import type { AskEvent, AskRequest, AskResponse } from "../../src/agents/types.js";
 import { LoreError } from "../../src/errors/index.js";
 import { silentLogger } from "../../src/logging/index.js";
@@ -70,6 +71,7 @@ beforeAll(async () => {
       config: { defaultCollection: "default", apiKeys: [], maxUploadBytes: 1024 * 1024, askTimeoutMs: 60_000 },
       logger: silentLogger(),
       answerer,
+      conversations: new ConversationMemory(),
       retriever: { search: unused },
       store,
       ingestor: { ingestContent: unused },

@@ -52,6 +52,24 @@ describe("REST answers", () => {
   });
 });
 
+describe("conversations", () => {
+  it("forgets a conversation on DELETE: its next follow-up is no longer expanded", async () => {
+    const ask = async (question: string) => {
+      const response = await postJson("/v1/ask", { question, conversationId: "forget-me" });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { trace: { type: string; data: Record<string, unknown> }[] };
+      return body.trace.some((t) => t.type === "plan" && t.data["followUp"] === true);
+    };
+    expect(await ask("When does the irrigation pump run?")).toBe(false);
+    expect(await ask("And for how long?")).toBe(true);
+
+    expect((await fetch(`${url}/v1/conversations/forget-me`, { method: "DELETE" })).status).toBe(204);
+    await expectError(await fetch(`${url}/v1/conversations/forget-me`, { method: "DELETE" }), 404, "NOT_FOUND");
+    await expectError(await fetch(`${url}/v1/conversations/${"x".repeat(129)}`, { method: "DELETE" }), 400, "BAD_REQUEST");
+    expect(await ask("And for how long?")).toBe(false);
+  });
+});
+
 describe("bad input is a 4xx JSON error with a stable code, never a 500", () => {
   it("malformed JSON", async () => {
     await expectError(await postJson("/v1/ask", '{"question": "unterminated'), 400, "BAD_REQUEST");
@@ -151,7 +169,7 @@ describe("service endpoints", () => {
     };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/v1/ask", "/v1/search", "/v1/collections", "/v1/collections/{name}", "/v1/documents", "/v1/documents/{id}", "/v1/chat", "/healthz", "/readyz", "/metrics"]),
+      expect.arrayContaining(["/v1/ask", "/v1/search", "/v1/collections", "/v1/collections/{name}", "/v1/conversations/{id}", "/v1/documents", "/v1/documents/{id}", "/v1/chat", "/healthz", "/readyz", "/metrics"]),
     );
     expect(doc.components.schemas["AskRequest"]!.properties).toHaveProperty("question");
     expect(doc.components.schemas["WsClientMessage"]).toBeDefined();

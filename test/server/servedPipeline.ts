@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Answerer } from "../../src/agents/index.js";
+import { Answerer, ConversationMemory } from "../../src/agents/index.js";
 import { loadConfig, type LoreConfig } from "../../src/config/index.js";
 import { loadEmbedder, resolveEmbeddingModel } from "../../src/inference/index.js";
 import { silentLogger } from "../../src/logging/index.js";
@@ -40,9 +40,10 @@ export async function serveWithoutChatModel(overrides: Parameters<typeof loadCon
   const ingestor = new Ingestor({ store, embedder, logger });
   await ingestor.ingestPath(config.knowledgeDir, { collection: config.defaultCollection });
   const retriever = new Retriever({ store, embedder, logger });
-  const answerer = new Answerer({ retriever, embedder, logger });
+  const conversations = new ConversationMemory();
+  const answerer = new Answerer({ retriever, embedder, logger, memory: conversations });
   let open = true;
-  const runtime: ServedRuntime = { config, logger, answerer, retriever, store, ingestor, askCapacity: 4, ready: () => open };
+  const runtime: ServedRuntime = { config, logger, answerer, conversations, retriever, store, ingestor, askCapacity: 4, ready: () => open };
   const server = await startServer(serviceDepsOf(runtime), { host: "127.0.0.1", port: 0 });
   return {
     server,
