@@ -401,7 +401,9 @@ export class Answerer {
     if (response.sentences.length > 0) response.answer = response.sentences.map((s) => `${s.text} ${s.citations.map((c) => `[${c.n}]`).join("")}`).join(" ");
     response.verification = { drafted, kept: response.sentences.length, dropped };
     response.usage.totalMs = Date.now() - started;
-    if (request.conversationId) this.memory.append(conversationId, { question, answer: response.answer, abstained: response.abstained });
+    // Every answer starts or continues a conversation: its conversationId is returned, and a client that
+    // sends it back with the next question must find this turn (bounded and expired by the memory).
+    this.memory.append(conversationId, { question, answer: response.answer, abstained: response.abstained });
     yield { type: "done", response };
   }
 }

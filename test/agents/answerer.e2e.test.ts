@@ -107,6 +107,12 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
     expect(events.some((e) => e.type === "done")).toBe(false);
   });
 
+  it("continues a conversation from the conversationId of an answer to a question asked without one", async () => {
+    const first = await answerer.askComplete({ question: "Where are frobnicator readings kept?", collection: "kb" });
+    const followUp = await answerer.askComplete({ question: "What happens to the older ones?", collection: "kb", conversationId: first.conversationId });
+    expect(followUp.trace.some((t) => t.type === "plan" && t.data["followUp"] === true)).toBe(true);
+  });
+
   it("uses the previous question to expand a follow-up in the same conversation", async () => {
     const first = await answerer.askComplete({ question: "Where are frobnicator readings kept?", collection: "kb", conversationId: "c1" });
     expect(first.answer).toMatch(/var\/lib\/frobnicator/);
