@@ -4,6 +4,7 @@ import express, { type Express } from "express";
 import { LoreError } from "../errors/index.js";
 import { AskGate } from "./askLifecycle.js";
 import { createApiKeyChecker, requireApiKey, type ApiKeyChecker } from "./auth.js";
+import { CHAT_PATH } from "./chatSocket.js";
 import type { ServiceDeps } from "./deps.js";
 import { errorHandler } from "./errorMapping.js";
 import { ServerMetrics } from "./metrics.js";
@@ -63,6 +64,10 @@ export function createApp(deps: ServiceDeps, options: { version?: string } = {})
 
   app.use("/v1", requireApiKey(apiKeys), express.json({ limit: JSON_LIMIT, strict: true }));
   // Routers declare full paths so metrics label requests with the route as written.
+  // A WebSocket upgrade never reaches express (chatSocket takes it); a plain GET is a client mistake.
+  app.get(CHAT_PATH, () => {
+    throw new LoreError("BAD_REQUEST", `${CHAT_PATH} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)`);
+  });
   app.use(askRoutes(deps, metrics, asks));
   app.use(collectionRoutes(deps));
   app.use(conversationRoutes(deps));

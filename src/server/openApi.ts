@@ -8,7 +8,7 @@ import {
   storedDocumentSchema,
   wsServerEventSchema,
 } from "./responseSchemas.js";
-import { askBodySchema, conversationIdSchema, createCollectionBodySchema, searchBodySchema, uploadFieldsSchema, wsClientMessageSchema } from "./schemas.js";
+import { askBodySchema, collectionParamSchema, conversationIdSchema, createCollectionBodySchema, searchBodySchema, uploadFieldsSchema, wsClientMessageSchema } from "./schemas.js";
 
 type Json = Record<string, unknown>;
 
@@ -26,18 +26,19 @@ const commonErrors: Json = {
   "401": errorResponse("UNAUTHORIZED: API key missing or wrong (only when keys are configured)"),
 };
 
+const collectionNameSchema = jsonSchema(collectionParamSchema, "input");
 const collectionQuery: Json = {
   name: "collection",
   in: "query",
   required: false,
-  schema: { type: "string" },
+  schema: collectionNameSchema,
   description: "Collection; defaults to the server's default collection.",
 };
 const documentIdParam: Json = {
   name: "id",
   in: "path",
   required: true,
-  schema: { type: "string" },
+  schema: { type: "string", minLength: 1 },
   description: "Document id (its source path or URI as given at ingest), URL-encoded: knowledge%2Finstall.md",
 };
 
@@ -115,7 +116,7 @@ export function buildOpenApiDocument(version: string): Json {
         },
       },
       "/v1/collections/{name}": {
-        parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+        parameters: [{ name: "name", in: "path", required: true, schema: collectionNameSchema }],
         get: { summary: "Get a collection", responses: { "200": { description: "The collection", content: jsonContent("Collection") }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
         delete: { summary: "Delete a collection with all its documents", responses: { "204": { description: "Deleted" }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
       },
@@ -161,7 +162,11 @@ export function buildOpenApiDocument(version: string): Json {
         get: {
           summary: "WebSocket chat (upgrade): streamed verified sentences",
           description: WS_PROTOCOL_DESCRIPTION,
-          responses: { "101": { description: "Switching protocols; then JSON messages WsClientMessage → WsServerEvent" }, "401": errorResponse("UNAUTHORIZED") },
+          responses: {
+            "101": { description: "Switching protocols; then JSON messages WsClientMessage → WsServerEvent" },
+            "400": errorResponse("BAD_REQUEST: a plain GET without a WebSocket upgrade"),
+            "401": errorResponse("UNAUTHORIZED"),
+          },
         },
       },
       "/healthz": { get: { summary: "Liveness", security: [], responses: { "200": { description: "Process is alive" } } } },

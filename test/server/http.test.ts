@@ -97,6 +97,18 @@ describe("bad input is a 4xx JSON error with a stable code, never a 500", () => 
     await expectError(await fetch(`${url}/v1/nothing-here`), 404, "NOT_FOUND");
     await expectError(await fetch(`${url}/v1/ask`), 404, "NOT_FOUND");
   });
+
+  // Found by test/e2e/apiFuzz.test.ts (schemathesis): busboy/multer parse errors were 500s, and a
+  // plain GET of the WebSocket path was an undocumented 404.
+  it("malformed multipart bodies and a plain GET of the WebSocket endpoint", async () => {
+    const upload = (contentType: string, body: string) => fetch(`${url}/v1/documents`, { method: "POST", headers: { "content-type": contentType }, body });
+    const part = (name: string, value: string) => `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const file = '--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--b--\r\n';
+    expect(await expectError(await upload("multipart/form-data", ""), 400, "BAD_REQUEST")).toMatch(/boundary/i);
+    expect(await expectError(await upload("multipart/form-data; boundary=b", part("a\u0011b", "x") + file), 400, "BAD_REQUEST")).toMatch(/header/i);
+    expect(await expectError(await upload("multipart/form-data; boundary=b", part("", "x") + file), 400, "BAD_REQUEST")).toMatch(/field name/i);
+    expect(await expectError(await fetch(`${url}/v1/chat`), 400, "BAD_REQUEST")).toMatch(/WebSocket/);
+  });
 });
 
 describe("collections and documents", () => {

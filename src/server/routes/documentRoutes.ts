@@ -23,7 +23,19 @@ export function documentRoutes(deps: ServiceDeps): Router {
     storage: multer.memoryStorage(),
     limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 8, fieldSize: 8192, parts: 10 },
   });
-  const singleFile: RequestHandler = upload.single("file");
+  const parseUpload = upload.single("file");
+  // busboy and multer report a malformed body (no boundary, a bad part header, an empty field name,
+  // a truncated form) as errors without a status: that is the client's input, not a server fault.
+  // Limit errors (LIMIT_*) keep their own mapping (413 / 400) in errorMapping.
+  const singleFile: RequestHandler = (req, res, next) => {
+    parseUpload(req, res, (error?: unknown) => {
+      if (error instanceof Error && !(error instanceof multer.MulterError && error.code.startsWith("LIMIT_"))) {
+        next(new LoreError("BAD_REQUEST", `Malformed multipart/form-data body: ${error.message}`, { cause: error }));
+        return;
+      }
+      next(error);
+    });
+  };
 
   router.post("/v1/documents", singleFile, async (req, res) => {
     const file = req.file;
