@@ -22,7 +22,13 @@ function findSchemathesis(): string | undefined {
 }
 
 const schemathesis = findSchemathesis();
-const CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance"];
+const CHECKS = [
+  "not_a_server_error",
+  "status_code_conformance",
+  "content_type_conformance",
+  "response_schema_conformance",
+  "response_headers_conformance",
+];
 /** Fixed so CI is reproducible; LORE_FUZZ_SEED explores other inputs locally. */
 const SEED = process.env["LORE_FUZZ_SEED"] ?? "1";
 const LONG = 300_000;
