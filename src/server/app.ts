@@ -75,9 +75,33 @@ export function createApp(deps: ServiceDeps, options: { version?: string } = {})
 
   app.use(express.static(WEB_ROOT, { index: "index.html", fallthrough: true, maxAge: 0 }));
 
-  app.use((req, _res, next) => {
+  const allowedMethods = documentedMethods(openApi);
+  app.use((req, res, next) => {
+    // A documented path asked with another method is a 405 with Allow, not a missing route.
+    const allow = allowedMethods(req.path);
+    if (allow) {
+      res.setHeader("Allow", allow.join(", "));
+      next(new LoreError("METHOD_NOT_ALLOWED", `${req.method} is not supported on ${req.path}; use ${allow.join(" or ")}`));
+      return;
+    }
     next(new LoreError("NOT_FOUND", `No route for ${req.method} ${req.path}`));
   });
   app.use(errorHandler(deps.logger));
   return { app, metrics, apiKeys, asks };
+}
+
+/** The methods the OpenAPI document lists for a request path (templated segments match any one segment). */
+function documentedMethods(document: unknown): (path: string) => string[] | undefined {
+  const paths = ((document as { paths?: Record<string, Record<string, unknown>> }).paths ?? {}) as Record<string, Record<string, unknown>>;
+  const HTTP = new Set(["get", "put", "post", "delete", "patch", "head", "options"]);
+  const routes = Object.entries(paths).map(([template, operations]) => {
+    const pattern = template
+      .split("/")
+      .map((part) => (/^\{[^}]+\}$/.test(part) ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+      .join("/");
+    const methods = Object.keys(operations).filter((m) => HTTP.has(m)).map((m) => m.toUpperCase());
+    if (methods.includes("GET") && !methods.includes("HEAD")) methods.push("HEAD");
+    return { regex: new RegExp(`^${pattern}/?$`), methods };
+  });
+  return (path) => routes.find((r) => r.regex.test(path))?.methods;
 }

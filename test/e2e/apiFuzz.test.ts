@@ -28,6 +28,8 @@ const CHECKS = [
   "content_type_conformance",
   "response_schema_conformance",
   "response_headers_conformance",
+  // A documented path asked with an undocumented method must be a 405 with Allow.
+  "unsupported_method",
 ];
 /** Fixed so CI is reproducible; LORE_FUZZ_SEED explores other inputs locally. */
 const SEED = process.env["LORE_FUZZ_SEED"] ?? "1";

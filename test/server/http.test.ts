@@ -95,7 +95,15 @@ describe("bad input is a 4xx JSON error with a stable code, never a 500", () => 
 
   it("unknown route", async () => {
     await expectError(await fetch(`${url}/v1/nothing-here`), 404, "NOT_FOUND");
-    await expectError(await fetch(`${url}/v1/ask`), 404, "NOT_FOUND");
+  });
+
+  it("a documented path with an unsupported method is a 405 naming the allowed methods", async () => {
+    const ask = await fetch(`${url}/v1/ask`);
+    expect(ask.headers.get("allow")).toBe("POST");
+    await expectError(ask, 405, "METHOD_NOT_ALLOWED");
+    const doc = await fetch(`${url}/v1/documents/some-id`, { method: "PATCH" });
+    expect(doc.headers.get("allow")?.split(", ")).toEqual(expect.arrayContaining(["GET", "DELETE"]));
+    await expectError(doc, 405, "METHOD_NOT_ALLOWED");
   });
 
   // Found by test/e2e/apiFuzz.test.ts (schemathesis): busboy/multer parse errors were 500s, and a
