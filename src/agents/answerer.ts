@@ -14,6 +14,7 @@ import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
+import { judgeSupport } from "../verification/modelJudge.js";
 import { draftCitedAnswer, LeadInGate, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
 import { findUnknownTerms } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";
@@ -45,6 +46,11 @@ export interface AnswererOptions {
   draftTimeoutMs?: number;
   /** Prompt budget of a generative answer, in tokens. Defaults to 700. */
   draftPromptTokens?: number;
+  /**
+   * Ask the generator for a constrained yes/no on each written sentence the scores support; "no"
+   * drops it. Defaults to false: SmolLM2-135M's verdicts were at chance (BENCHMARKS.md verify-signals).
+   */
+  judgeWrittenSentences?: boolean;
   abstention?: AbstentionPolicyOptions;
   /** Time the model may take to choose sentences before the score-based choice is used. Defaults to 2500 ms (~300 prompt tokens take ~1.3 s on an idle 2-core CPU). */
   chooseTimeoutMs?: number;
@@ -343,10 +349,19 @@ export class Answerer {
       const draft = draftCitedAnswer(this.options.generator!, messages, evidence, {
         signal: limited.signal,
         ...(this.cache ? { embed: async (text: string) => (await this.cache!.embed([text], signal))[0] } : {}),
+        ...(this.options.judgeWrittenSentences
+          ? {
+              judge: async (claim: string, texts: string[]) => {
+                const verdict = await judgeSupport(this.options.generator!, claim, texts, { signal: limited.signal });
+                addUsage(verdict.usage);
+                return verdict.supported;
+              },
+            }
+          : {}),
       });
       let outcome: DraftOutcome | undefined;
       const leadIns = new LeadInGate();
-      const written: { text: string; support: number; supported: boolean; citations: number[]; inferred: boolean }[] = [];
+      const written: { text: string; support: number; supported: boolean; citations: number[]; inferred: boolean; judged: boolean | undefined }[] = [];
       try {
         for (;;) {
           const next = await draft.next();
@@ -356,7 +371,7 @@ export class Answerer {
           }
           const d: DraftSentence = next.value;
           drafted++;
-          written.push({ text: d.text, support: d.support.support, supported: d.support.supported, citations: d.cited.map((e) => e.n), inferred: d.citationInferred });
+          written.push({ text: d.text, support: d.support.support, supported: d.support.supported, citations: d.cited.map((e) => e.n), inferred: d.citationInferred, judged: d.judged });
           const kept = d.support.supported || verifyMode === "flag";
           if (!kept) dropped++;
           for (const s of leadIns.admit(d, kept)) {

@@ -18,6 +18,8 @@ export interface DraftSentence {
   /** The model cited nothing usable: the citation was inferred by the verifier. */
   citationInferred: boolean;
   support: SupportScore;
+  /** The yes/no judge's verdict, when a judge ran (only on sentences the scores support). */
+  judged?: boolean | undefined;
 }
 
 export interface CitedDraftOptions {
@@ -32,6 +34,11 @@ export interface CitedDraftOptions {
   uncitedThreshold?: number;
   /** Embeds a written sentence (normalised), for the paraphrase signal of verification. */
   embed?: (text: string) => Promise<Float32Array | undefined>;
+  /**
+   * A second opinion on sentences the scores support (e.g. the chat model's constrained yes/no):
+   * `false` vetoes, `undefined` (no verdict) leaves the scores' decision.
+   */
+  judge?: (claim: string, evidence: string[]) => Promise<boolean | undefined>;
   signal?: AbortSignal;
 }
 
@@ -160,7 +167,18 @@ export function parseCitations(raw: string): { text: string; cited: number[] } {
 export async function verifyDraftSentence(
   raw: string,
   evidence: readonly DraftEvidence[],
-  options: Pick<CitedDraftOptions, "threshold" | "uncitedThreshold" | "embed"> = {},
+  options: Pick<CitedDraftOptions, "threshold" | "uncitedThreshold" | "embed" | "judge"> = {},
+): Promise<DraftSentence | undefined> {
+  const sentence = await scoreDraftSentence(raw, evidence, options);
+  if (!sentence || !options.judge || !sentence.support.supported) return sentence;
+  const judged = await options.judge(sentence.text, sentence.cited.map((e) => e.candidate.text));
+  return judged === false ? { ...sentence, judged, support: { ...sentence.support, supported: false } } : { ...sentence, judged };
+}
+
+async function scoreDraftSentence(
+  raw: string,
+  evidence: readonly DraftEvidence[],
+  options: Pick<CitedDraftOptions, "threshold" | "uncitedThreshold" | "embed">,
 ): Promise<DraftSentence | undefined> {
   const { text, cited } = parseCitations(raw);
   if (text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length < 3) return undefined;

@@ -107,12 +107,13 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker(), logger });
     const chooser = sentenceChooserFor(config.chooser, models.chat.path);
     const answerMode = answerModeFor(config.answerMode, models.chat.path);
-    logger.info({ chooser, answerMode, chatModel: models.chat.id }, "answering");
+    const judgeWrittenSentences = config.verifyJudge === "on" || (config.verifyJudge === "auto" && isCapableModel(models.chat.path));
+    logger.info({ chooser, answerMode, judgeWrittenSentences, chatModel: models.chat.id }, "answering");
     // Its own file, so conversations outlive a restart whichever knowledge engine LORE_STORE picks.
     const ttlDays = config.conversationTtlDays;
     const memory = new ConversationMemory(ttlDays > 0 ? { path: join(config.dataDir, "conversations.db"), ttlDays } : {});
     cleanups.push(async () => memory.close());
-    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, chooser, answerMode, memory });
+    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, chooser, answerMode, judgeWrittenSentences, memory });
 
     let closed = false;
     let closing: Promise<void> | undefined;

@@ -142,3 +142,26 @@ describe("LeadInGate", () => {
     expect(gate.admit(sentence("Next fact."), true).map((s) => s.text)).toEqual(["Next fact."]);
   });
 });
+
+describe("verifyDraftSentence with a judge", () => {
+  const claim = "The frobnicator daemon listens on TCP port 7431 [1].";
+  it("lets a 'no' veto a sentence the scores support, and records the verdict", async () => {
+    const vetoed = await verifyDraftSentence(claim, evidence, { judge: async () => false });
+    expect(vetoed?.support.supported).toBe(false);
+    expect(vetoed?.judged).toBe(false);
+  });
+
+  it("keeps the scores' decision on 'yes' or no verdict, and never asks about unsupported sentences", async () => {
+    expect((await verifyDraftSentence(claim, evidence, { judge: async () => undefined }))?.support.supported).toBe(true);
+    expect((await verifyDraftSentence(claim, evidence, { judge: async () => true }))?.judged).toBe(true);
+    let asked = 0;
+    const invented = await verifyDraftSentence("The daemon listens on port 8080 [1].", evidence, {
+      judge: async () => {
+        asked++;
+        return true;
+      },
+    });
+    expect(invented?.support.supported).toBe(false);
+    expect(asked).toBe(0);
+  });
+});
