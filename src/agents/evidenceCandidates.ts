@@ -81,8 +81,8 @@ function splitLines(span: SentenceSpan): SentenceSpan[] {
   return out;
 }
 
-/** The sentences just before and after a candidate in its chunk. */
-export function neighbours(candidate: EvidenceCandidate): EvidenceCandidate[] {
+/** The sentence just before and the one just after a candidate in its chunk (undefined at the chunk's edges). */
+export function adjacent(candidate: EvidenceCandidate): [EvidenceCandidate | undefined, EvidenceCandidate | undefined] {
   const i = candidate.siblings.indexOf(candidate);
-  return [candidate.siblings[i - 1], candidate.siblings[i + 1]].filter((c): c is EvidenceCandidate => c !== undefined);
+  return [candidate.siblings[i - 1], candidate.siblings[i + 1]];
 }

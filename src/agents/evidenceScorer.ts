@@ -1,6 +1,6 @@
 import { containsToken, cosine, keyTokens, stem, words, contentStems } from "../verification/index.js";
 import type { EvidenceCandidate } from "./evidenceCandidates.js";
-import { neighbours } from "./evidenceCandidates.js";
+import { adjacent } from "./evidenceCandidates.js";
 
 export interface CandidateScore {
   /** Best cosine similarity to the question or one of its sub-questions. */
@@ -11,6 +11,8 @@ export interface CandidateScore {
   keyTokens: number;
   /** Best lexical score of the neighbouring sentences (an answer often continues its context). */
   context: number;
+  /** 1 when the sentence has the form of answer the question asks for (a command, a setting, a number) that the question does not already hold. */
+  answerForm: number;
   total: number;
 }
 
@@ -24,11 +26,13 @@ export interface ScoringWeights {
   lexical: number;
   keyTokens: number;
   context: number;
+  /** Weight of `answerForm` (dev set: 0 → accuracy 0.676, 0.05 → 0.647, 0.1 → 0.706, 0.15 → 0.676). */
+  answerForm: number;
   rank: number;
 }
 
 /** Starting weights; the eval measures them (see BENCHMARKS.md answers-eval). */
-export const DEFAULT_WEIGHTS: ScoringWeights = { similarity: 0.5, lexical: 0.35, keyTokens: 0.1, context: 0.1, rank: 0.05 };
+export const DEFAULT_WEIGHTS: ScoringWeights = { similarity: 0.5, lexical: 0.35, keyTokens: 0.1, context: 0.1, answerForm: 0.1, rank: 0.05 };
 
 export interface ScoreInput {
   question: string;
@@ -38,6 +42,38 @@ export interface ScoreInput {
   /** Candidate vectors in candidate order (same length), or undefined when no embedder ran. */
   candidateVectors: (Float32Array | undefined)[];
   weights?: ScoringWeights;
+}
+
+// Questions that ask for something to type or set, or for a number; the cue is the question's own wording, not the corpus.
+const ASKS_FOR_CODE = /\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:commands?|options?|flags?|files?|director(?:y|ies)|paths?|settings?|directives?|parameters?|packages?|tools?|programs?|utilit(?:y|ies)|selectors?|variables?|syntax|lines?|keys?)\b|\bhow\s+(?:do|can|should|would|could|must)\s+(?:i|we|you|one)\b|\bwhere\s+(?:do|can|should|would|must)\s+(?:i|we|you|one)\b/i;
+const ASKS_FOR_NUMBER = /\bhow\s+(?:many|much|long|often|big|large|old|soon|far)\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:port|number|size|percentage|version|value|priority|limit|timeout|interval|delay|amount|count|age)s?\b/i;
+// A shell prompt ("# ", "$ ") then a lower-case command name; "# Sample configuration" is a comment.
+const CODE_LINE = /^[#$]\s+[a-z][\w.+-]*(?:\s+(?:-|\/|[\w.:=+-]+$|[\w.:=+-]+\s+\S+$)|$)/;
+// An option ("-u", "--search"), a setting ("net.ifnames=0") or a scoped name ("Acquire::http::proxy"); bare names with digits ("wlan0") and log timestamps are not commands.
+const COMMAND_TOKEN = /^--?[\p{L}]|[\p{L}\d]=|::/u;
+// Program output quoted in a document (log lines start with a timestamp): it shows a result, it does not tell how to get it.
+const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d\d[ T]\d/u;
+const NUMBER = /^\d+(?:[.,]\d+)?%?$/;
+
+/**
+ * Whether a sentence carries the kind of answer the question asks for and does not itself state:
+ * a command line, an option or a setting ("-u", "net.ifnames=0") for a "which command /
+ * how do I" question; a number for a "how many / what port" question. A sentence that only repeats
+ * the question's own identifiers restates the question rather than answering it.
+ */
+function answerFormOf(question: string): (text: string) => number {
+  const wantsNumber = ASKS_FOR_NUMBER.test(question);
+  const wantsCode = ASKS_FOR_CODE.test(question);
+  if (!wantsNumber && !wantsCode) return () => 0;
+  const known = new Set(keyTokens(question));
+  const questionWords = new Set(contentStems(question));
+  return (text) => {
+    const fresh = keyTokens(text).filter((t) => !known.has(t));
+    if (wantsNumber && fresh.some((t) => NUMBER.test(t))) return 1;
+    if (OUTPUT_LINE.test(text)) return 0;
+    if (wantsCode && ((CODE_LINE.test(text) && contentStems(text).some((w) => !questionWords.has(w))) || fresh.some((t) => COMMAND_TOKEN.test(t)))) return 1;
+    return 0;
+  };
 }
 
 function idfTable(candidates: readonly EvidenceCandidate[]): (term: string) => number {
@@ -70,6 +106,7 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
   const questionStems = contentStems(input.question);
   const totalIdf = questionStems.reduce((s, t) => s + idf(t), 0) || 1;
   const questionKeys = keyTokens(input.question);
+  const answerForm = answerFormOf(input.question);
   const lexicalOf = (text: string): number => {
     const stems = new Set(words(text).map(stem));
     return questionStems.reduce((s, t) => s + (stems.has(t) ? idf(t) : 0), 0) / totalIdf;
@@ -85,13 +122,16 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
     const similarity = vector ? Math.max(0, ...input.queryVectors.map((q) => cosine(q, vector))) : 0;
     const lex = lexical(c);
     const keys = questionKeys.length === 0 ? 0 : questionKeys.filter((k) => containsToken(c.text, k)).length / questionKeys.length;
-    const context = Math.max(0, ...neighbours(c).map(lexical));
+    const context = Math.max(0, ...adjacent(c).filter((n) => n !== undefined).map(lexical));
+    const form = answerForm(c.text);
     const wordCount = c.text.split(/\s+/).length;
-    const fragment = wordCount < 5 || (!/[.!?:;)"”]$/.test(c.text) && wordCount < 9) ? 0.6 : 1;
+    // A shell command line is short but complete: it is what a "how do I" question asks for.
+    const commandAnswer = form === 1 && CODE_LINE.test(c.text);
+    const fragment = !commandAnswer && (wordCount < 5 || (!/[.!?:;)"”]$/.test(c.text) && wordCount < 9)) ? 0.6 : 1;
     const total =
       fragment *
-      (weights.similarity * similarity + weights.lexical * lex + weights.keyTokens * keys + weights.context * context + weights.rank / (1 + c.chunkRank));
-    return { ...c, vector, score: { similarity, lexical: lex, keyTokens: keys, context, total } };
+      (weights.similarity * similarity + weights.lexical * lex + weights.keyTokens * keys + weights.context * context + weights.answerForm * form + weights.rank / (1 + c.chunkRank));
+    return { ...c, vector, score: { similarity, lexical: lex, keyTokens: keys, context, answerForm: form, total } };
   });
 }
 
@@ -99,6 +139,13 @@ export interface SelectionOptions {
   maxSentences: number;
   /** A further sentence must score at least this fraction of the best one. Defaults to 0.7 (dev set: 0.8 → 0.62 accuracy, 0.7 → 0.68, lower adds nothing). */
   relativeFloor?: number;
+  /**
+   * For a one-part question (no `stepBest`), the floor of a runner-up from another document than the best
+   * sentence's, as a fraction of the best score. Defaults to 1.01: a one-part question is answered from one
+   * page, and a second page's close runner-up was off-topic more often than not (dev set: citation precision
+   * 0.864 → 0.947 at equal accuracy; 0.8 → 0.904, 0.9 → 0.930). Multi-part questions keep `relativeFloor`.
+   */
+  otherDocumentFloor?: number;
   /** Best candidate of each sub-question (scored against that sub-question), added after the overall best. */
   stepBest?: ScoredCandidate[];
 }
@@ -108,7 +155,7 @@ function sameText(a: string, b: string): boolean {
   return n(a) === n(b);
 }
 
-/** Picks the answer sentences: the best one, each sub-question's best, then close runners-up. */
+/** Picks the answer sentences: the best one, each sub-question's best, then close runners-up (of the best one's document, for a one-part question). */
 export function selectEvidence(scored: readonly ScoredCandidate[], options: SelectionOptions): ScoredCandidate[] {
   const ranked = [...scored].sort((a, b) => b.score.total - a.score.total);
   const best = ranked[0];
@@ -119,7 +166,9 @@ export function selectEvidence(scored: readonly ScoredCandidate[], options: Sele
   };
   for (const c of options.stepBest ?? []) add(scored.find((x) => x.id === c.id));
   const floor = best.score.total * (options.relativeFloor ?? 0.7);
-  for (const c of ranked) if (c.score.total >= floor) add(c);
+  const multiPart = (options.stepBest?.length ?? 0) > 0;
+  const otherFloor = multiPart ? floor : best.score.total * (options.otherDocumentFloor ?? 1.01);
+  for (const c of ranked) if (c.score.total >= (c.hit.documentId === best.hit.documentId ? floor : otherFloor)) add(c);
   return chosen;
 }
 

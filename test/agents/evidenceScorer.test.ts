@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
+import { scoreCandidates, selectEvidence } from "../../src/agents/evidenceScorer.js";
+import type { SearchHit } from "../../src/retrieval/types.js";
+
+function hit(documentId: string, index: number, text: string): SearchHit {
+  return { chunkId: `${documentId}#${index}`, documentId, collection: "test", source: documentId, title: undefined, headingPath: [], text, start: 0, end: text.length, score: { fused: 1 } };
+}
+
+const journal = hit(
+  "services.html",
+  0,
+  [
+    "The journal keeps the messages of every service started by systemd.",
+    "",
+    "Mar 31 17:30:36 host systemd[1]: ssh.service: main process exited, code=exited, status=255/n/a",
+    "# systemctl status ssh.service",
+    "# journalctl -u ssh.service",
+    "",
+    "Most of the time the journal of one service is what you need to read.",
+  ].join("\n"),
+);
+
+describe("scoreCandidates answer form", () => {
+  const question = "systemctl status says my ssh service failed. How do I read the journal entries of just that service?";
+  const scored = scoreCandidates({ question, queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [journal] }]), candidateVectors: [] });
+  const byText = (prefix: string) => scored.find((c) => c.text.startsWith(prefix))!;
+
+  it("marks a command line with something the question does not already say, not log output or the question's own command", () => {
+    expect(byText("# journalctl").score.answerForm).toBe(1);
+    expect(byText("Mar 31").score.answerForm).toBe(0);
+    expect(byText("# systemctl status").score.answerForm).toBe(0);
+    expect(byText("The journal keeps").score.answerForm).toBe(0);
+  });
+
+  it("does not damp a short command line as a fragment when the question asks how to do something", () => {
+    expect(byText("# journalctl").score.total).toBeGreaterThan(byText("Mar 31").score.total);
+  });
+
+  it("looks for a fresh number when the question asks how many", () => {
+    const text = "Each line of the file describes a server through 7 fields. The file lists the servers.";
+    const numeric = scoreCandidates({ question: "How many fields describe a server in the file?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("inetd.html", 0, text)] }]), candidateVectors: [] });
+    expect(numeric.map((c) => c.score.answerForm)).toEqual([1, 0]);
+  });
+});
+
+describe("selectEvidence", () => {
+  const sameDoc = hit("quotas.html", 0, "Quotas limit disk usage per user. The edquota -t command sets the grace period of a soft limit.");
+  const otherDoc = hit("lvm.html", 0, "Disk usage per logical volume is shown by lvs.");
+  const candidates = buildCandidates([{ stepId: 1, hits: [sameDoc, otherDoc] }]);
+  const scored = candidates.map((c, i) => ({ ...c, vector: undefined, score: { similarity: 0, lexical: 0, keyTokens: 0, context: 0, answerForm: 0, total: [1, 0.9, 0.95][i]! } }));
+
+  it("quotes a one-part question from the best sentence's page only", () => {
+    expect(selectEvidence(scored, { maxSentences: 4 }).map((c) => c.hit.documentId)).toEqual(["quotas.html", "quotas.html"]);
+  });
+
+  it("keeps close runners-up of other pages for a multi-part question", () => {
+    const chosen = selectEvidence(scored, { maxSentences: 4, stepBest: [scored[1]!] });
+    expect(chosen.map((c) => c.hit.documentId)).toContain("lvm.html");
+  });
+});
