@@ -150,7 +150,7 @@ if (!values["no-write"]) {
         "answer-form cue (a fresh option/setting/command line for a \"which command / how do I\" question, a fresh number for a \"how many / what port\" one) weight 0 → accuracy 0.676, 0.05 → 0.647, 0.1 → 0.706, 0.15 → 0.676; " +
         "runners-up of a one-part question from another page than the best sentence's: at the 0.7 floor citation precision 0.864, floor 0.8 → 0.904, 0.9 → 0.930, none → 0.947, accuracy 0.706 throughout (multi-part questions keep 0.7: 0.8 for them too lost no accuracy but only reached 0.920); " +
         "following-sentence context at half weight: no change; 3 sentences instead of 4: accuracy 0.618; " +
-        "unfixable by sentence choice under the all-regexes rule: 4 questions whose regexes list alternatives (e.g. both `-u` and `--unit`), 3 whose evidence is not retrieved; " +
+        "unfixable by sentence choice under the all-regexes rule: 4 questions whose regexes list alternatives (e.g. both `-u` and `--unit`), 2 whose evidence is not retrieved; " +
         "`--chooser model` (JSON-schema choice among the top 6 sentences, ~300 prompt tokens) 0.65 vs scores 0.68, +1.4 s p50; " +
         "the model planner produced a usable plan for 1 of 11 multi-part questions (the rest invalid/truncated JSON → rule-based plan). " +
         "Abstention signals: a named term (identifier/acronym/name) of the question found nowhere in the collection caught 4/6 unanswerable with 0/34 false abstentions; " +
