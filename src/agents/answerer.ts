@@ -3,7 +3,7 @@ import type { Embedder, GenerationUsage, TextGenerator } from "../inference/type
 import type { SearchHit } from "../retrieval/types.js";
 import { AbortedError, LoreError, isAbortError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
-import { decideAbstention, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
+import { decideAbstention, judgeSupport, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
@@ -14,7 +14,6 @@ import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
-import { judgeSupport } from "../verification/modelJudge.js";
 import { draftCitedAnswer, LeadInGate, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
 import { findUnknownTerms } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";

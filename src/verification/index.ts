@@ -4,3 +4,4 @@ export { scoreSupport, cosine, type SupportInput, type SupportScore, type Suppor
 export { questionCoverage, type QuestionCoverage, type CoverageTerm } from "./questionCoverage.js";
 export { decideAbstention, type AbstentionSignals, type AbstentionPolicyOptions, type AbstentionDecision } from "./abstentionPolicy.js";
 export { checkCitation, type CitableChunk, type CitationSpan, type CitationProblem } from "./citationCheck.js";
+export { judgeSupport, parseVerdict, type JudgeOptions, type JudgeResult } from "./modelJudge.js";

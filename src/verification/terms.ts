@@ -54,6 +54,8 @@ export function keyTokens(text: string): string[] {
     const isPath = /\//.test(token) && token.length > 1;
     const isOption = /^--?[\p{L}\d]/u.test(token);
     const isIdentifier = /[\p{L}\d][._=:@][\p{L}\d=]/u.test(token) || /[\p{L}\d][_][\p{L}\d]/u.test(token);
+    // Latin abbreviations ("e.g.", "i.e.") look like dotted names but name nothing.
+    if (/^(?:e\.g|i\.e|a\.k\.a|n\.b|p\.s)$/i.test(token)) continue;
     if (isNumber || isPath || isOption || isIdentifier) out.add(token.toLowerCase());
   }
   return [...out];

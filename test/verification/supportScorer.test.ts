@@ -35,4 +35,9 @@ describe("scoreSupport", () => {
       ["-t", "/etc/default/grub", "2049", "net.ifnames=0"].sort(),
     );
   });
+
+  it("does not take Latin abbreviations for identifiers, so they never veto a claim", () => {
+    expect(keyTokens("Use a cache, e.g. squid, i.e. a proxy.")).toEqual([]);
+    expect(scoreSupport({ claim: "Use a caching proxy, e.g. squid.", evidence: [{ text: "Use a caching proxy such as squid." }] }).missingTokens).toEqual([]);
+  });
 });
