@@ -15,7 +15,7 @@ import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
 import { draftCitedAnswer, LeadInGate, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
-import { findUnknownTerms } from "./unknownTerms.js";
+import { findUnknownTerms, namedTermsInEvidence } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";
 import type { AnswerMode, AskEvent, AskRequest, AskResponse, Citation, Plan, VerifiedSentence } from "./types.js";
 
@@ -288,17 +288,19 @@ export class Answerer {
         : undefined,
     );
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
+    const namedTerms = namedTermsInEvidence(question, unknownTerms, kept.map((c) => c.hit));
     const decision = decideAbstention(
       {
         coverage,
         ...(this.cache ? { topSimilarity } : {}),
         keptSentences: kept.length,
         unknownTerms,
+        namedTerms,
         ...(early?.answerable !== undefined ? { modelAnswerable: early.answerable } : {}),
       },
       this.options.abstention,
     );
-    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, unknownTerms, topSimilarity, modelAnswerable: early?.answerable });
+    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, unknownTerms, namedTerms, topSimilarity, modelAnswerable: early?.answerable });
 
     const response: AskResponse = {
       conversationId,

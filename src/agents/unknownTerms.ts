@@ -7,6 +7,16 @@ import { containsToken, namedTerms } from "../verification/index.js";
  * (BM25) lookup over the whole collection. A question about a thing the knowledge base never names
  * cannot be answered from it, whatever the similarity of the nearest passages.
  */
+/**
+ * The question's named terms that the knowledge base mentions, and those of them that the chosen
+ * evidence (its chunks, headings and titles) mentions too.
+ */
+export function namedTermsInEvidence(question: string, unknownTerms: readonly string[], evidence: readonly SearchHit[]): { known: string[]; inEvidence: string[] } {
+  const known = namedTerms(question).filter((t) => !unknownTerms.includes(t));
+  const text = evidence.map((h) => `${h.title ?? ""} ${h.headingPath.join(" ")} ${h.text}`).join("\n");
+  return { known, inEvidence: known.filter((t) => containsToken(text, t)) };
+}
+
 export async function findUnknownTerms(
   question: string,
   retrieved: readonly SearchHit[],

@@ -8,6 +8,11 @@ export interface AbstentionSignals {
   keptSentences: number;
   /** Named terms of the question (identifiers, acronyms, names) that occur nowhere in the knowledge base. */
   unknownTerms?: string[];
+  /**
+   * Named terms of the question that the knowledge base does mention, and whether the chosen
+   * evidence mentions any of them: an answer that names none of them is about something else.
+   */
+  namedTerms?: { known: string[]; inEvidence: string[] };
   /** The model's constrained yes/no "answerable" verdict, when it was asked. */
   modelAnswerable?: boolean;
 }
@@ -19,6 +24,8 @@ export interface AbstentionPolicyOptions {
   minSimilarity?: number;
   /** Abstain when the question names something (identifier, acronym, name) found nowhere in the knowledge base. Defaults to true. */
   vetoOnUnknownTerms?: boolean;
+  /** Abstain when the question names known things and the chosen evidence mentions none of them. Defaults to true. */
+  vetoOnNamedTermsOffEvidence?: boolean;
   /** Let a "not answerable" verdict of the model trigger abstention. Defaults to false (a 135M model's verdict is noise; a bigger model can turn it on). */
   trustModelVerdict?: boolean;
 }
@@ -41,6 +48,10 @@ export function decideAbstention(signals: AbstentionSignals, options: Abstention
   if (signals.topSimilarity !== undefined && signals.topSimilarity < (options.minSimilarity ?? 0.3)) reasons.push(`similarity ${signals.topSimilarity.toFixed(2)} below threshold`);
   if ((options.vetoOnUnknownTerms ?? true) && (signals.unknownTerms?.length ?? 0) > 0) {
     reasons.push(`question names what the knowledge base never mentions: ${signals.unknownTerms!.join(", ")}`);
+  }
+  const named = signals.namedTerms;
+  if ((options.vetoOnNamedTermsOffEvidence ?? true) && named && named.known.length > 0 && named.inEvidence.length === 0) {
+    reasons.push(`the evidence found never mentions what the question names: ${named.known.join(", ")}`);
   }
   if (options.trustModelVerdict && signals.modelAnswerable === false) reasons.push("model judged the evidence insufficient");
   return { abstain: reasons.length > 0, reasons };

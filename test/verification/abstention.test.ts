@@ -22,6 +22,19 @@ describe("questionCoverage and decideAbstention", () => {
     expect(decision.reasons.join(" ")).toMatch(/swappiness/);
   });
 
+  it("abstains when the evidence chosen mentions none of the known things the question names", () => {
+    const question = "How do I limit the disk space systemd-journald may use?";
+    const coverage = questionCoverage(question, [retrieved[0]!], retrieved);
+    const known = namedTerms(question);
+    expect(known).toEqual(expect.arrayContaining(["systemd", "journald"]));
+    const offTopic = decideAbstention({ coverage, topSimilarity: 0.5, keptSentences: 1, namedTerms: { known, inEvidence: [] } });
+    expect(offTopic.abstain).toBe(true);
+    expect(offTopic.reasons.join(" ")).toMatch(/journald/);
+    // One of them in the evidence is enough, and a question naming nothing is not judged by this rule.
+    expect(decideAbstention({ coverage, topSimilarity: 0.5, keptSentences: 1, namedTerms: { known, inEvidence: ["journald"] } }).abstain).toBe(false);
+    expect(decideAbstention({ coverage, topSimilarity: 0.5, keptSentences: 1, namedTerms: { known: [], inEvidence: [] } }).abstain).toBe(false);
+  });
+
   it("abstains when nothing survived verification", () => {
     const coverage = questionCoverage("How do cron jobs run?", [], retrieved);
     expect(decideAbstention({ coverage, topSimilarity: 0, keptSentences: 0 }).abstain).toBe(true);

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { namedTermsInEvidence } from "../../src/agents/unknownTerms.js";
+import type { SearchHit } from "../../src/retrieval/index.js";
+
+const hit = (text: string, title: string, headingPath: string[]): SearchHit =>
+  ({ chunkId: "d#0", documentId: "d", collection: "kb", source: "d.html", title, headingPath, text, start: 0, end: text.length, metadata: {}, score: { fused: 1 } }) as unknown as SearchHit;
+
+describe("namedTermsInEvidence", () => {
+  it("splits the question's named terms into known ones and those the evidence mentions (text, headings or title)", () => {
+    const question = "How do I limit the disk space systemd-journald may use with LVM?";
+    const evidence = [hit("Quotas limit disk usage per user.", "Quotas", ["Disk", "LVM volumes"])];
+    expect(namedTermsInEvidence(question, [], evidence)).toEqual({ known: ["systemd", "journald", "lvm"], inEvidence: ["lvm"] });
+  });
+
+  it("leaves out terms the knowledge base never mentions (another rule covers those)", () => {
+    expect(namedTermsInEvidence("Is WireGuard supported?", ["wireguard"], [hit("Debian ships OpenVPN.", "VPN", [])]).known).toEqual([]);
+  });
+});
