@@ -153,7 +153,9 @@ if (!values["no-write"]) {
         "unfixable by sentence choice under the all-regexes rule: 4 questions whose regexes list alternatives (e.g. both `-u` and `--unit`), 2 whose evidence is not retrieved; " +
         "`--chooser model` (JSON-schema choice among the top 6 sentences, ~300 prompt tokens) 0.65 vs scores 0.68, +1.4 s p50; " +
         "the model planner produced a usable plan for 1 of 11 multi-part questions (the rest invalid/truncated JSON → rule-based plan). " +
+        "`--answer-mode generative` (the 135M model writes over ≤ 8 numbered evidence sentences, ~400–700 prompt tokens, citing [n]; each sentence verified): accuracy 0.588 vs 0.676 extractive in the same tree, 59% of written sentences dropped by verification, 30 of 36 drafts fell back to quotes, first sentence p50 3.6 s vs 0.27 s — so extractive is the default for small models and `auto` writes only with a GGUF ≥ 1 GB; " +
         "Abstention signals: a named term (identifier/acronym/name) of the question found nowhere in the collection caught 4/6 unanswerable with 0/34 false abstentions; " +
+        "evidence chosen mentioning none of the question's known named terms caught 1 more (5/6), still 0/34 false abstentions (every answered question's evidence shares at least one); " +
         "key-term coverage and a similarity floor separate nothing without false abstentions (correct answers at coverage 0.17, similarity 0.38); " +
         "the model's answerable verdict said \"no\" for 15 of 20 questions it judged, 10 of them answered correctly, so it is not trusted by default.",
     ].join("\n"),
