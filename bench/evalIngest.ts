@@ -18,6 +18,7 @@ export interface IngestStats {
 export interface ChunkingParams {
   chunkSize?: number;
   chunkOverlap?: number;
+  contextChars?: number;
 }
 
 export async function openEvalEmbedder(): Promise<Embedder> {

@@ -1,4 +1,4 @@
-// `npm run eval:retrieval -- <set dir> [--json] [--no-rerank] [--dense-weight w] [--chunk-size n] [--chunk-overlap n]`
+// `npm run eval:retrieval -- <set dir> [--json] [--no-rerank] [--dense-weight w] [--chunk-size n] [--chunk-overlap n] [--context-chars n]`
 // Ingests the set's corpus into a temporary SQLite store (cached in os.tmpdir() by a hash of the
 // corpus, the chunking parameters and the ingestion code) and scores dense, BM25 and hybrid
 // retrieval per evidence fact of the answerable questions.
@@ -44,6 +44,7 @@ const { values, positionals } = parseArgs({
     "fts-tokenizer": { type: "string" },
     "chunk-size": { type: "string" },
     "chunk-overlap": { type: "string" },
+    "context-chars": { type: "string" },
     "no-write": { type: "boolean", default: false },
     /** Lists the facts hybrid search misses at span level in the top 5 (error analysis). */
     misses: { type: "boolean", default: false },
@@ -79,7 +80,7 @@ function cacheKey(corpusDir: string, params: Record<string, unknown>, modelSha: 
   const h = createHash("sha256");
   for (const f of listFiles(corpusDir)) h.update(relative(corpusDir, f)).update(readFileSync(f));
   h.update(JSON.stringify(params)).update(modelSha);
-  const code = [...listFiles(join(ROOT, "src/retrieval")).filter((f) => /chunker|htmlText|loaders/.test(f)), join(ROOT, "bench/evalIngest.ts")];
+  const code = [...listFiles(join(ROOT, "src/retrieval")).filter((f) => /chunker|htmlText|loaders|ingestor/.test(f)), join(ROOT, "bench/evalIngest.ts")];
   for (const f of code) h.update(readFileSync(f));
   return h.digest("hex").slice(0, 16);
 }
@@ -122,6 +123,7 @@ const facts = readFacts(resolve(setDir));
 const chunking = {
   ...(values["chunk-size"] ? { chunkSize: Number(values["chunk-size"]) } : {}),
   ...(values["chunk-overlap"] ? { chunkOverlap: Number(values["chunk-overlap"]) } : {}),
+  ...(values["context-chars"] ? { contextChars: Number(values["context-chars"]) } : {}),
 };
 const embedder = await openEvalEmbedder();
 const key = cacheKey(corpusDir, chunking, embedder.modelSha256);

@@ -12,7 +12,7 @@ export { groupNearDuplicates, type DuplicateGroupingOptions } from "./nearDuplic
 export { openKnowledgeStore } from "./openKnowledgeStore.js";
 export { loadDocument, detectFormat, isSupportedFile, SUPPORTED_EXTENSIONS, type LoaderKind } from "./loaders/index.js";
 export { htmlToDocument, type HtmlTextOptions } from "./htmlText.js";
-export { chunkDocument, indexedTextOf, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, type ChunkOptions } from "./chunker.js";
+export { chunkDocument, indexedTextOf, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, DEFAULT_CONTEXT_CHARS, type ChunkOptions } from "./chunker.js";
 export {
   Ingestor,
   summaryOf,

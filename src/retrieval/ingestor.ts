@@ -4,12 +4,12 @@ import { basename, join, normalize, relative, sep } from "node:path";
 import { AbortedError, isAbortError, LoreError, throwIfAborted } from "../errors/index.js";
 import type { Embedder } from "../inference/types.js";
 import type { Logger } from "../logging/index.js";
-import { chunkDocument, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, indexedTextOf } from "./chunker.js";
+import { chunkDocument, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, DEFAULT_CONTEXT_CHARS, indexedTextOf } from "./chunker.js";
 import { isSupportedFile, loadDocument } from "./loaders/index.js";
 import type { ChunkRecord, DocumentMeta, EmbeddingSignature, KnowledgeStore } from "./types.js";
 
 /** Bumped when extraction or chunking changes what a file turns into, so stored documents re-ingest. */
-const PIPELINE_VERSION = 1;
+const PIPELINE_VERSION = 2;
 /** Texts per embedder.embed call: bounds memory and lets an abort land between batches. */
 const EMBED_BATCH = 32;
 
@@ -75,6 +75,8 @@ export interface IngestorOptions {
   chunkOverlap?: number;
   /** Sections shorter than this merge with a neighbour. Defaults to chunkSize / 4 (see ChunkOptions). */
   minSectionChars?: number;
+  /** Section text returned around each chunk (see ChunkOptions.contextChars). Defaults to 400. */
+  contextChars?: number;
   logger?: Logger;
 }
 
@@ -121,6 +123,7 @@ export class Ingestor {
   readonly chunkSize: number;
   readonly chunkOverlap: number;
   readonly minSectionChars: number | undefined;
+  readonly contextChars: number;
   private readonly store: KnowledgeStore;
   private readonly embedder: Embedder;
   private readonly logger: Logger | undefined;
@@ -131,6 +134,7 @@ export class Ingestor {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.chunkOverlap = options.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
     this.minSectionChars = options.minSectionChars;
+    this.contextChars = options.contextChars ?? DEFAULT_CONTEXT_CHARS;
     this.logger = options.logger;
   }
 
@@ -259,7 +263,7 @@ export class Ingestor {
   ): Promise<IngestFileResult> {
     const contentHash = createHash("sha256")
       .update(content)
-      .update(JSON.stringify({ v: PIPELINE_VERSION, size: this.chunkSize, overlap: this.chunkOverlap, minSection: this.minSectionChars }))
+      .update(JSON.stringify({ v: PIPELINE_VERSION, size: this.chunkSize, overlap: this.chunkOverlap, minSection: this.minSectionChars, context: this.contextChars }))
       .digest("hex");
     const meta: DocumentMeta = {
       id: documentId,
@@ -288,6 +292,7 @@ export class Ingestor {
       const drafts = chunkDocument(doc, {
         chunkSize: this.chunkSize,
         chunkOverlap: this.chunkOverlap,
+        contextChars: this.contextChars,
         ...(this.minSectionChars !== undefined ? { minSectionChars: this.minSectionChars } : {}),
       });
       const chunks: ChunkRecord[] = [];

@@ -10,6 +10,12 @@ const SHINGLE = 4;
 export interface DuplicateGroupingOptions {
   /** Overlap (shared shingles / shingles of the smaller chunk) at which two chunks count as one. Defaults to 0.8. */
   threshold?: number;
+  /**
+   * Whether texts i and j may be grouped at all (defaults to always). The retriever keeps
+   * overlapping spans of one document apart: their union is returned by the adjacent-hit merge, where
+   * collapsing them would keep only one and could lose the part holding the evidence.
+   */
+  groupable?: (i: number, j: number) => boolean;
 }
 
 function normalise(text: string): string {
@@ -42,21 +48,22 @@ function overlap(a: Set<string>, b: Set<string>): number {
  */
 export function groupNearDuplicates(texts: readonly string[], options: DuplicateGroupingOptions = {}): number[] {
   const threshold = options.threshold ?? 0.8;
+  const groupable = options.groupable ?? (() => true);
   const exact = new Map<string, number>();
   const reps: { index: number; shingles: Set<string> }[] = [];
   const groups: number[] = [];
   texts.forEach((text, i) => {
     const key = normalise(text);
     const known = exact.get(key);
-    if (known !== undefined) {
+    if (known !== undefined && groupable(known, i)) {
       groups.push(known);
       return;
     }
     const sh = shingles(text);
-    const match = reps.find((r) => overlap(r.shingles, sh) >= threshold);
+    const match = reps.find((r) => groupable(r.index, i) && overlap(r.shingles, sh) >= threshold);
     const group = match ? match.index : i;
     if (!match) reps.push({ index: i, shingles: sh });
-    exact.set(key, group);
+    if (known === undefined) exact.set(key, group);
     groups.push(group);
   });
   return groups;

@@ -23,6 +23,11 @@ export interface ChunkDraft {
   start: number;
   end: number;
   headingPath: string[];
+  /**
+   * The part of `text` that is embedded and BM25-indexed when `text` carries surrounding context
+   * (sentence-window retrieval); absent when all of `text` is indexed.
+   */
+  indexed?: string;
 }
 
 export interface DocumentMeta {

@@ -29,7 +29,7 @@ describe("chunkDocument", () => {
   it("splits long sections at paragraph and sentence boundaries within the size, with overlap", () => {
     const paragraphs = Array.from({ length: 6 }, (_, p) => Array.from({ length: 4 }, (_, s) => sentence(p * 4 + s)).join(" "));
     const doc = textDoc(paragraphs.join("\n\n"));
-    const chunks = chunkDocument(doc, { chunkSize: 400, chunkOverlap: 80 });
+    const chunks = chunkDocument(doc, { chunkSize: 400, chunkOverlap: 80, contextChars: 0 });
     expect(chunks.length).toBeGreaterThan(3);
     for (const c of chunks) {
       expect(c.text.length).toBeLessThanOrEqual(400);
@@ -45,10 +45,30 @@ describe("chunkDocument", () => {
 
   it("cuts a text without any boundary at the size limit and still covers all of it", () => {
     const doc = textDoc("x".repeat(1000));
-    const chunks = chunkDocument(doc, { chunkSize: 300, chunkOverlap: 50 });
+    const chunks = chunkDocument(doc, { chunkSize: 300, chunkOverlap: 50, contextChars: 0 });
     expect(chunks.every((c) => c.text.length <= 300)).toBe(true);
     expect(chunks[0]!.start).toBe(0);
     expect(chunks[chunks.length - 1]!.end).toBe(1000);
+  });
+
+  it("returns section context around each indexed chunk, at sentence boundaries, never past the section", () => {
+    const body = (from: number) => Array.from({ length: 12 }, (_, i) => sentence(from + i)).join(" ");
+    const doc = htmlToDocument(`<h1>Backup</h1><p>${body(0)}</p><h2>WAL</h2><p>${body(100)}</p>`);
+    const chunks = chunkDocument(doc, { chunkSize: 300, chunkOverlap: 0, contextChars: 150 });
+    const wal = doc.sections.find((s) => s.headingPath.join(" > ") === "Backup > WAL")!;
+    for (const c of chunks) {
+      const indexed = c.indexed!;
+      expect(c.text).toBe(doc.text.slice(c.start, c.end));
+      expect(c.text).toContain(indexed);
+      expect(c.text.length).toBeGreaterThan(indexed.length);
+      expect(c.text.length).toBeLessThanOrEqual(indexed.length + 2 * 150);
+      expect(c.text).toMatch(/^Sentence number \d+/);
+      expect(c.text).toMatch(/procedure\.$/);
+      // Context stays inside the chunk's own section.
+      const inWal = c.headingPath.join(" > ") === "Backup > WAL";
+      expect(c.start >= wal.start).toBe(inWal);
+    }
+    expect(indexedTextOf(chunks[1]!, undefined)).toBe(`Backup\n${chunks[1]!.indexed}`);
   });
 
   it("merges tiny sections of one parent under their shared path", () => {

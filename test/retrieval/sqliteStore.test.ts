@@ -17,7 +17,7 @@ const signature = { modelId: "all-MiniLM-L6-v2-int8", sha256: "a".repeat(64), di
 describe("SqliteKnowledgeStore specifics", () => {
   it("keeps data across reopen and re-indexes BM25 when the tokenizer changes", async () => {
     const path = join(dir, "tokenizer.db");
-    const first = await openSqliteStore({ path });
+    const first = await openSqliteStore({ path, ftsTokenizer: "unicode61 remove_diacritics 2" });
     await first.ensureCollection("docs", signature);
     const d = makeDocument("docs", "run.md", [{ text: "The service keeps running after restarts." }]);
     await first.replaceDocument(d.document, d.chunks);
@@ -29,6 +29,14 @@ describe("SqliteKnowledgeStore specifics", () => {
     const hits = await stemmed.searchBm25({ collection: "docs", text: "runs", vector: d.chunks[0]!.vector, limit: 5 });
     expect(hits.map((h) => h.chunkId)).toEqual(["run.md#0"]);
     await stemmed.close();
+
+    // New collections stem by default.
+    const fresh = await openSqliteStore({ path: join(dir, "default-tokenizer.db") });
+    await fresh.ensureCollection("docs", signature);
+    await fresh.replaceDocument(d.document, d.chunks);
+    const defaultHits = await fresh.searchBm25({ collection: "docs", text: "runs", vector: d.chunks[0]!.vector, limit: 5 });
+    expect(defaultHits.map((h) => h.chunkId)).toEqual(["run.md#0"]);
+    await fresh.close();
   });
 
   it("fast dense path approximates exact search and is exact when the candidates cover the filter", async () => {
