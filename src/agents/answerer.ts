@@ -416,6 +416,9 @@ export class Answerer {
     }
     if (response.sentences.length > 0) response.answer = response.sentences.map((s) => `${s.text} ${s.citations.map((c) => `[${c.n}]`).join("")}`).join(" ");
     response.verification = { drafted, kept: response.sentences.length, dropped };
+    // Tokens spent after the response object was built (the model's choice, a written answer) count too.
+    response.usage.promptTokens = usage.promptTokens;
+    response.usage.completionTokens = usage.completionTokens;
     response.usage.totalMs = Date.now() - started;
     // Every answer starts or continues a conversation: its conversationId is returned, and a client that
     // sends it back with the next question must find this turn (bounded and expired by the memory).

@@ -152,6 +152,9 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
         expect(response.answer).toContain(`[${c.n}]`);
       }
       expect(response.verification.kept).toBe(response.sentences.length);
+      // The tokens of the written draft are reported in usage.
+      expect(response.usage.promptTokens).toBeGreaterThan(0);
+      expect(response.usage.completionTokens).toBeGreaterThan(0);
     });
 
     it("honours maxToolCalls per request and reports the limit", async () => {
