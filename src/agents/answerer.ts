@@ -8,7 +8,7 @@ import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./a
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
-import { DEFAULT_WEIGHTS, orderForReading, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
+import { DEFAULT_WEIGHTS, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
 import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
@@ -226,14 +226,15 @@ export class Answerer {
       .filter((s) => s.id !== 1)
       .map((s, i) => {
         const own = scoreCandidates({ question: s.query, queryVectors: queryVectors[i + 1] ? [queryVectors[i + 1]!] : [], candidates, candidateVectors, weights });
-        return own.sort((a, b) => b.score.total - a.score.total)[0];
+        return rankByScore(own)[0];
       })
       .filter((c): c is ScoredCandidate => c !== undefined);
+    const ranked = rankByScore(scored);
     const selected = selectEvidence(scored, { maxSentences, stepBest, ...(this.options.relativeFloor !== undefined ? { relativeFloor: this.options.relativeFloor } : {}) });
     budget.record("verify", {
       stage: "select",
       candidates: scored.length,
-      top: [...scored].sort((a, b) => b.score.total - a.score.total).slice(0, 8).map((c) => ({ id: c.id, chunkId: c.hit.chunkId, text: c.text.slice(0, 100), score: c.score })),
+      top: ranked.slice(0, 8).map((c) => ({ id: c.id, chunkId: c.hit.chunkId, text: c.text.slice(0, 100), score: c.score })),
       selected: selected.map((c) => c.id),
     });
 
@@ -246,7 +247,6 @@ export class Answerer {
       if (!budget.hasTime("choose", 500)) return none;
       const limited = deadlineSignal(signal, timeoutMs);
       try {
-        const ranked = [...scored].sort((a, b) => b.score.total - a.score.total);
         const chosen = await chooseWithModel(this.options.generator, question, ranked, { signal: limited.signal });
         addUsage(chosen.usage);
         budget.record("generate", { stage: "choose", promptTokens: chosen.promptTokens, choice: chosen.choice, error: chosen.error, ms: chosen.usage?.totalMs });
@@ -341,8 +341,8 @@ export class Answerer {
       // The verification summary describes the written answer (plus any quoted fallback).
       drafted = 0;
       dropped = 0;
-      const ranked = [...selected, ...[...scored].sort((a, b) => b.score.total - a.score.total).filter((c) => !selected.includes(c))];
-      const { evidence, messages, promptTokens } = selectDraftEvidence(ranked, question, this.options.generator!, {
+      const shown = [...selected, ...ranked.filter((c) => !selected.includes(c))];
+      const { evidence, messages, promptTokens } = selectDraftEvidence(shown, question, this.options.generator!, {
         maxPromptTokens: this.options.draftPromptTokens ?? 700,
       });
       const timeoutMs = Math.min(this.options.draftTimeoutMs ?? 20_000, budget.remainingMs() - 200);

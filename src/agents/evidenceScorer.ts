@@ -155,9 +155,14 @@ function sameText(a: string, b: string): boolean {
   return n(a) === n(b);
 }
 
+/** Candidates best first (a copy; the input keeps its order). */
+export function rankByScore(scored: readonly ScoredCandidate[]): ScoredCandidate[] {
+  return [...scored].sort((a, b) => b.score.total - a.score.total);
+}
+
 /** Picks the answer sentences: the best one, each sub-question's best, then close runners-up (of the best one's document, for a one-part question). */
 export function selectEvidence(scored: readonly ScoredCandidate[], options: SelectionOptions): ScoredCandidate[] {
-  const ranked = [...scored].sort((a, b) => b.score.total - a.score.total);
+  const ranked = rankByScore(scored);
   const best = ranked[0];
   if (!best) return [];
   const chosen: ScoredCandidate[] = [best];

@@ -1,22 +1,17 @@
 import type { SearchHit } from "../retrieval/types.js";
 import { containsToken, namedTerms } from "../verification/index.js";
 
+/** A hit's headings and text, where a named term counts as mentioned. */
+function mentionText(hit: SearchHit): string {
+  return `${hit.headingPath.join(" ")} ${hit.text}`;
+}
+
 /**
  * Named terms of the question (identifiers, acronyms, names) that occur nowhere in the knowledge
  * base: first checked against the retrieved chunks, then each remaining one with an exact-word
  * (BM25) lookup over the whole collection. A question about a thing the knowledge base never names
  * cannot be answered from it, whatever the similarity of the nearest passages.
  */
-/**
- * The question's named terms that the knowledge base mentions, and those of them that the chosen
- * evidence (its chunks, headings and titles) mentions too.
- */
-export function namedTermsInEvidence(question: string, unknownTerms: readonly string[], evidence: readonly SearchHit[]): { known: string[]; inEvidence: string[] } {
-  const known = namedTerms(question).filter((t) => !unknownTerms.includes(t));
-  const text = evidence.map((h) => `${h.title ?? ""} ${h.headingPath.join(" ")} ${h.text}`).join("\n");
-  return { known, inEvidence: known.filter((t) => containsToken(text, t)) };
-}
-
 export async function findUnknownTerms(
   question: string,
   retrieved: readonly SearchHit[],
@@ -24,13 +19,23 @@ export async function findUnknownTerms(
   lookup: (term: string) => Promise<SearchHit[] | undefined>,
   maxLookups = 6,
 ): Promise<string[]> {
-  const text = retrieved.map((h) => `${h.headingPath.join(" ")} ${h.text}`).join("\n");
+  const text = retrieved.map(mentionText).join("\n");
   const candidates = namedTerms(question).filter((t) => !containsToken(text, t)).slice(0, maxLookups);
   const found = await Promise.all(
     candidates.map(async (t) => {
       const hits = await lookup(t);
-      return hits === undefined || hits.some((h) => containsToken(`${h.headingPath.join(" ")} ${h.text}`, t));
+      return hits === undefined || hits.some((h) => containsToken(mentionText(h), t));
     }),
   );
   return candidates.filter((_, i) => !found[i]);
+}
+
+/**
+ * The question's named terms that the knowledge base mentions, and those of them that the chosen
+ * evidence (its chunks, headings and titles) mentions too.
+ */
+export function namedTermsInEvidence(question: string, unknownTerms: readonly string[], evidence: readonly SearchHit[]): { known: string[]; inEvidence: string[] } {
+  const known = namedTerms(question).filter((t) => !unknownTerms.includes(t));
+  const text = evidence.map((h) => `${h.title ?? ""} ${mentionText(h)}`).join("\n");
+  return { known, inEvidence: known.filter((t) => containsToken(text, t)) };
 }

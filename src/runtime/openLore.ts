@@ -107,7 +107,7 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker(), logger });
     const chooser = sentenceChooserFor(config.chooser, models.chat.path);
     const answerMode = answerModeFor(config.answerMode, models.chat.path);
-    const judgeWrittenSentences = config.verifyJudge === "on" || (config.verifyJudge === "auto" && isCapableModel(models.chat.path));
+    const judgeWrittenSentences = verifyJudgeFor(config.verifyJudge, models.chat.path) === "on";
     logger.info({ chooser, answerMode, judgeWrittenSentences, chatModel: models.chat.id }, "answering");
     // Its own file, so conversations outlive a restart whichever knowledge engine LORE_STORE picks.
     const ttlDays = config.conversationTtlDays;
@@ -168,11 +168,13 @@ async function ingestKnowledge(
 /** Chat models at least this large (≈1.5B parameters at 4 bits) choose and write better than the scores and quotes alone. */
 const CAPABLE_MODEL_MIN_BYTES = 1_000_000_000;
 
-function isCapableModel(chatModelPath: string): boolean {
+/** An explicit setting as given; "auto" decided by the chat model file's size. */
+function bySize<T extends string>(setting: T | "auto", chatModelPath: string, capable: T, small: T): T {
+  if (setting !== "auto") return setting;
   try {
-    return statSync(chatModelPath).size >= CAPABLE_MODEL_MIN_BYTES;
+    return statSync(chatModelPath).size >= CAPABLE_MODEL_MIN_BYTES ? capable : small;
   } catch {
-    return false;
+    return small;
   }
 }
 
@@ -183,8 +185,7 @@ function isCapableModel(chatModelPath: string): boolean {
  * never hurts them.
  */
 export function sentenceChooserFor(setting: "auto" | "model" | "scores", chatModelPath: string): "model" | "scores" {
-  if (setting !== "auto") return setting;
-  return isCapableModel(chatModelPath) ? "model" : "scores";
+  return bySize(setting, chatModelPath, "model", "scores");
 }
 
 /**
@@ -193,6 +194,10 @@ export function sentenceChooserFor(setting: "auto" | "model" | "scores", chatMod
  * measured better than its own writing (BENCHMARKS.md, answers eval).
  */
 export function answerModeFor(setting: "auto" | "extractive" | "generative", chatModelPath: string): "extractive" | "generative" {
-  if (setting !== "auto") return setting;
-  return isCapableModel(chatModelPath) ? "generative" : "extractive";
+  return bySize(setting, chatModelPath, "generative", "extractive");
+}
+
+/** "auto" asks the chat model's yes/no on written sentences only when it is big enough to judge: the 135M model's verdicts measured at chance (BENCHMARKS.md verify-signals). */
+export function verifyJudgeFor(setting: "auto" | "on" | "off", chatModelPath: string): "on" | "off" {
+  return bySize(setting, chatModelPath, "on", "off");
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { answerModeFor, sentenceChooserFor } from "../../src/runtime/openLore.js";
+import { answerModeFor, sentenceChooserFor, verifyJudgeFor } from "../../src/runtime/openLore.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lore-chooser-"));
 const small = join(dir, "small.gguf");
@@ -38,5 +38,14 @@ describe("answerModeFor", () => {
   it("honours an explicit setting", () => {
     expect(answerModeFor("generative", small)).toBe("generative");
     expect(answerModeFor("extractive", big)).toBe("extractive");
+  });
+});
+
+describe("verifyJudgeFor", () => {
+  it("judges written sentences with a bigger GGUF on auto, never with the tiny default, and honours an explicit setting", () => {
+    expect(verifyJudgeFor("auto", small)).toBe("off");
+    expect(verifyJudgeFor("auto", big)).toBe("on");
+    expect(verifyJudgeFor("on", small)).toBe("on");
+    expect(verifyJudgeFor("off", big)).toBe("off");
   });
 });
