@@ -1,23 +1,26 @@
-// `npm run eval:answers -- <set dir> [--json] [--chooser model|scores] [--answer-mode extractive|generative] [--planner model|fallback] [--limit n] [--no-write] [--details file]`
+// `npm run eval:answers -- <set dir> [--json] [--chooser auto|model|scores] [--answer-mode auto|extractive|generative] [--planner auto|model|rules] [--limit n] [--only id,id] [--no-write] [--details file]`
+// "auto" settings resolve as the runtime resolves them for the chat model in use (LORE_CHAT_MODEL / LORE_CHAT_MODEL_PATH).
 // Runs the whole answering pipeline (real SQLite store with the set's corpus, real embedder, real
 // generation engine) over questions.jsonl and scores answers, abstentions, citations and latency.
 import { writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { machineLine, percentile, writeBenchmarkSection } from "./benchmarksFile.js";
-import { openEvalPipeline, readQuestions, type EvalQuestion } from "./evalAnswersSetup.js";
+import { evalChatModelPath, openEvalPipeline, readQuestions, type EvalQuestion } from "./evalAnswersSetup.js";
 import { Answerer, type AskResponse } from "../src/agents/index.js";
+import { answerModeFor, plannerFor, sentenceChooserFor } from "../src/runtime/openLore.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     json: { type: "boolean", default: false },
-    chooser: { type: "string", default: "scores" },
-    "answer-mode": { type: "string", default: "extractive" },
-    planner: { type: "string", default: "model" },
+    chooser: { type: "string", default: "auto" },
+    "answer-mode": { type: "string", default: "auto" },
+    planner: { type: "string", default: "auto" },
     abstention: { type: "string", default: "on" },
     floor: { type: "string" },
     limit: { type: "string" },
+    only: { type: "string" },
     "no-write": { type: "boolean", default: false },
     details: { type: "string" },
   },
@@ -51,16 +54,28 @@ interface Outcome {
   cited: number;
 }
 
-const questions = readQuestions(resolve(setDir)).slice(0, values.limit ? Number(values.limit) : undefined);
-const generative = values["answer-mode"] === "generative";
-const pipeline = await openEvalPipeline(resolve(setDir, "corpus"), generative || values.chooser === "model" || values.planner === "model", (m) => process.stderr.write(`${m}\n`));
+function setting<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+  if (allowed.includes(value as T)) return value as T;
+  process.stderr.write(`--${flag} must be one of ${allowed.join(", ")} (got "${value}")\n`);
+  process.exit(2);
+}
+const only = values.only ? new Set(values.only.split(",").map((id) => id.trim())) : undefined;
+const questions = readQuestions(resolve(setDir))
+  .filter((q) => !only || only.has(q.id))
+  .slice(0, values.limit ? Number(values.limit) : undefined);
+const chatModelPath = await evalChatModelPath();
+const answerMode = answerModeFor(setting("answer-mode", values["answer-mode"], ["auto", "extractive", "generative"] as const), chatModelPath);
+const chooser = sentenceChooserFor(setting("chooser", values.chooser, ["auto", "model", "scores"] as const), chatModelPath);
+const planner = plannerFor(setting("planner", values.planner, ["auto", "model", "rules"] as const), chatModelPath);
+const generative = answerMode === "generative";
+const pipeline = await openEvalPipeline(resolve(setDir, "corpus"), generative || chooser === "model" || planner === "model", (m) => process.stderr.write(`${m}\n`));
 const answerer = new Answerer({
   retriever: pipeline.retriever,
   ...(pipeline.generator ? { generator: pipeline.generator } : {}),
   embedder: pipeline.embedder,
-  chooser: values.chooser === "scores" ? "scores" : "model",
-  planner: values.planner === "fallback" ? "fallback" : "model",
-  answerMode: generative ? "generative" : "extractive",
+  chooser,
+  planner,
+  answerMode,
   ...(values.floor ? { relativeFloor: Number(values.floor) } : {}),
   // "off" answers everything: measures accuracy before abstention and logs every abstention signal.
   ...(values.abstention === "off" ? { abstention: { minCoverage: 0, minSimilarity: -1, vetoOnUnknownTerms: false } } : {}),
@@ -133,7 +148,7 @@ if (!values["no-write"]) {
       `## Answers eval (\`npm run eval:answers -- ${setDir}\`)`,
       "",
       `${machineLine()}. Set ${basename(resolve(setDir))}: ${answerable.length} answerable, ${unanswerable.length} unanswerable questions; ` +
-        `chat model ${pipeline.generator?.modelId ?? "none"}, answer mode ${values["answer-mode"]}, chooser ${values.chooser}, planner ${values.planner}. Per type: ${byType.join(", ")}. ` +
+        `chat model ${pipeline.generator?.modelId ?? "none"}, answer mode ${answerMode}, chooser ${chooser}, planner ${planner === "fallback" ? "rules" : "model"}. Per type: ${byType.join(", ")}. ` +
         `Usable model choices: ${modelChoices}/${outcomes.length}; limits hit: ${JSON.stringify(limitCounts)}.`,
       "",
       table,

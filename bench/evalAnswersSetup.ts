@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ingestDirectory, openEvalEmbedder, openEvalStore } from "./evalIngest.js";
-import { loadGenerationEngine } from "../src/inference/index.js";
+import { loadConfig } from "../src/config/index.js";
+import { loadGenerationEngine, resolveChatModel } from "../src/inference/index.js";
 import type { Embedder, TextGenerator } from "../src/inference/types.js";
 import { Retriever, LexicalReranker } from "../src/retrieval/index.js";
 import type { SearchHit } from "../src/retrieval/types.js";
@@ -33,7 +34,11 @@ export function readQuestions(setDir: string): EvalQuestion[] {
 }
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const CHAT_MODEL = fileURLToPath(new URL("../../shared/models/SmolLM2-135M-Instruct.Q4_1.gguf", import.meta.url));
+
+/** The chat model the runtime would use (LORE_CHAT_MODEL / LORE_CHAT_MODEL_PATH, else the default), so a bigger GGUF is measured without code changes. */
+export async function evalChatModelPath(): Promise<string> {
+  return (await resolveChatModel(loadConfig({ logLevel: "silent" }))).path;
+}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -59,8 +64,8 @@ export interface EvalPipeline {
   close(): Promise<void>;
 }
 
-function loadChatModel(): Promise<TextGenerator> {
-  return loadGenerationEngine({ modelPath: CHAT_MODEL, threads: 2, sequences: 2 });
+async function loadChatModel(): Promise<TextGenerator> {
+  return loadGenerationEngine({ modelPath: await evalChatModelPath(), threads: 2, sequences: 2 });
 }
 
 export async function openEvalPipeline(corpusDir: string, withGenerator: boolean, log: (message: string) => void): Promise<EvalPipeline> {

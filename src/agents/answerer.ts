@@ -212,7 +212,8 @@ export class Answerer {
 
     const allHits = steps.flatMap((s) => s.hits);
     const candidates = buildCandidates(steps);
-    const subQueries = plan.steps.filter((s) => s.id !== 1).map((s) => s.query);
+    const subSteps = plan.steps.filter((s) => s.id !== 1);
+    const subQueries = subSteps.map((s) => s.query);
     // A follow-up is also scored on its own words, so the previous question does not outweigh it.
     const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : [])];
     const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
@@ -222,8 +223,7 @@ export class Answerer {
     const mainVectors = queryVectors.filter((_, i) => i === 0 || i > subQueries.length);
     const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, weights });
     // Each sub-question contributes the sentence that best answers it on its own.
-    const stepBest = plan.steps
-      .filter((s) => s.id !== 1)
+    const stepBest = subSteps
       .map((s, i) => {
         const own = scoreCandidates({ question: s.query, queryVectors: queryVectors[i + 1] ? [queryVectors[i + 1]!] : [], candidates, candidateVectors, weights });
         return rankByScore(own)[0];
@@ -236,6 +236,7 @@ export class Answerer {
       candidates: scored.length,
       top: ranked.slice(0, 8).map((c) => ({ id: c.id, chunkId: c.hit.chunkId, text: c.text.slice(0, 100), score: c.score })),
       selected: selected.map((c) => c.id),
+      stepBest: stepBest.map((c) => c.id),
     });
 
     // The model may only reorder/extend the runners-up, within its own time budget: the best-scored

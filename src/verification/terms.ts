@@ -47,13 +47,16 @@ export function contentStems(text: string): string[] {
 export function keyTokens(text: string): string[] {
   const raw = text.match(/[^\s"'“”‘’`()\[\]{}<>,;]+/g) ?? [];
   const out = new Set<string>();
+  // A word the writer set in backticks is code (`host`, `work_mem`): its exact form matters like any identifier's.
+  for (const [, code] of text.matchAll(/`([^`\s]{2,64})`/g)) out.add(code!.replace(/[.:!?]+$/, "").toLowerCase());
   for (let token of raw) {
     token = token.replace(/[.:!?]+$/, "");
     if (token.length === 0) continue;
     const isNumber = /\d/.test(token);
     const isPath = /\//.test(token) && token.length > 1;
     const isOption = /^--?[\p{L}\d]/u.test(token);
-    const isIdentifier = /[\p{L}\d][._=:@][\p{L}\d=]/u.test(token) || /[\p{L}\d][_][\p{L}\d]/u.test(token);
+    // "::" joins scoped names (Acquire::http::proxy, File::Spec).
+    const isIdentifier = /[\p{L}\d](?:::|[._=:@])[\p{L}\d=]/u.test(token) || /[\p{L}\d][_][\p{L}\d]/u.test(token);
     // Latin abbreviations ("e.g.", "i.e.") look like dotted names but name nothing.
     if (/^(?:e\.g|i\.e|a\.k\.a|n\.b|p\.s)$/i.test(token)) continue;
     if (isNumber || isPath || isOption || isIdentifier) out.add(token.toLowerCase());

@@ -37,6 +37,12 @@ describe("scoreCandidates answer form", () => {
     expect(byText("# journalctl").score.total).toBeGreaterThan(byText("Mar 31").score.total);
   });
 
+  it("looks for a setting when the question asks what to add or put somewhere", () => {
+    const text = "APT can use a proxy. If the Web can only be accessed through a proxy, add a line like Acquire::http::proxy in a file of /etc/apt/apt.conf.d/.";
+    const proxy = scoreCandidates({ question: "What do I add to APT's configuration so it downloads through our proxy?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("apt.html", 0, text)] }]), candidateVectors: [] });
+    expect(proxy.map((c) => c.score.answerForm)).toEqual([0, 1]);
+  });
+
   it("looks for a fresh number when the question asks how many", () => {
     const text = "Each line of the file describes a server through 7 fields. The file lists the servers.";
     const numeric = scoreCandidates({ question: "How many fields describe a server in the file?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("inetd.html", 0, text)] }]), candidateVectors: [] });

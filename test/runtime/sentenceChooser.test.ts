@@ -2,7 +2,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { answerModeFor, sentenceChooserFor, verifyJudgeFor } from "../../src/runtime/openLore.js";
+import { answerModeFor, plannerFor, sentenceChooserFor, verifyJudgeFor } from "../../src/runtime/openLore.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lore-chooser-"));
 const small = join(dir, "small.gguf");
@@ -47,5 +47,14 @@ describe("verifyJudgeFor", () => {
     expect(verifyJudgeFor("auto", big)).toBe("on");
     expect(verifyJudgeFor("on", small)).toBe("on");
     expect(verifyJudgeFor("off", big)).toBe("off");
+  });
+});
+
+describe("plannerFor", () => {
+  it("splits questions by rules with the tiny default model, asks a bigger GGUF on auto, and honours an explicit setting", () => {
+    expect(plannerFor("auto", small)).toBe("fallback");
+    expect(plannerFor("auto", big)).toBe("model");
+    expect(plannerFor("model", small)).toBe("model");
+    expect(plannerFor("rules", big)).toBe("fallback");
   });
 });

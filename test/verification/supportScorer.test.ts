@@ -36,6 +36,11 @@ describe("scoreSupport", () => {
     );
   });
 
+  it("takes scoped names and words set in backticks for key tokens", () => {
+    expect(keyTokens('Add a line like Acquire::http::proxy "http://proxy:3128".').sort()).toEqual(["acquire::http::proxy", "http://proxy:3128"]);
+    expect(keyTokens("Why does running `host` ignore /etc/hosts?").sort()).toEqual(["/etc/hosts", "host"]);
+  });
+
   it("does not take Latin abbreviations for identifiers, so they never veto a claim", () => {
     expect(keyTokens("Use a cache, e.g. squid, i.e. a proxy.")).toEqual([]);
     expect(scoreSupport({ claim: "Use a caching proxy, e.g. squid.", evidence: [{ text: "Use a caching proxy such as squid." }] }).missingTokens).toEqual([]);
