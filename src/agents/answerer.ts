@@ -214,18 +214,24 @@ export class Answerer {
     const candidates = buildCandidates(steps);
     const subSteps = plan.steps.filter((s) => s.id !== 1);
     const subQueries = subSteps.map((s) => s.query);
+    const focuses = subSteps.map((s) => s.focus).filter((f): f is string => f !== undefined);
     // A follow-up is also scored on its own words, so the previous question does not outweigh it.
-    const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : [])];
+    const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : []), ...focuses];
     const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
     const queryVectors = vectors ? vectors.slice(0, queries.length) : [];
     const candidateVectors = vectors ? vectors.slice(queries.length) : candidates.map(() => undefined);
     const weights = this.options.weights ?? DEFAULT_WEIGHTS;
-    const mainVectors = queryVectors.filter((_, i) => i === 0 || i > subQueries.length);
+    const focusVectors = queryVectors.slice(queries.length - focuses.length);
+    const mainVectors = queryVectors.slice(0, queries.length - focuses.length).filter((_, i) => i === 0 || i > subQueries.length);
     const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, weights });
     // Each sub-question contributes the sentence that best answers it on its own.
+    // A step is scored on its own words (its focus): the context it repeats from the question would
+    // pull every step toward the sentences that match the context.
     const stepBest = subSteps
       .map((s, i) => {
-        const own = scoreCandidates({ question: s.query, queryVectors: queryVectors[i + 1] ? [queryVectors[i + 1]!] : [], candidates, candidateVectors, weights });
+        const focusVector = s.focus === undefined ? undefined : focusVectors[focuses.indexOf(s.focus)];
+        const vectors = [queryVectors[i + 1], focusVector].filter((v): v is Float32Array => v !== undefined);
+        const own = scoreCandidates({ question: s.focus ?? s.query, queryVectors: vectors, candidates, candidateVectors, weights });
         return rankByScore(own)[0];
       })
       .filter((c): c is ScoredCandidate => c !== undefined);

@@ -28,8 +28,8 @@ export function fallbackPlan(question: string, maxSteps: number): Plan {
   if (parts.length > 1) {
     for (const part of parts) {
       if (steps.length >= maxSteps) break;
-      const query = context && !part.includes(context) ? `${context} ${part}` : part;
-      steps.push({ id: steps.length + 1, query, reason: "sub-question" });
+      const prefixed = context.length > 0 && !part.includes(context);
+      steps.push({ id: steps.length + 1, query: prefixed ? `${context} ${part}` : part, reason: "sub-question", ...(prefixed ? { focus: part } : {}) });
     }
   }
   return { kind: steps.length > 1 ? "decomposed" : "single", steps, source: "fallback" };

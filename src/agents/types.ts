@@ -56,6 +56,8 @@ export interface PlanStep {
   id: number;
   query: string;
   reason?: string;
+  /** What this step asks, without the context sentences its query repeats from the question: the step's answer is scored on these words. */
+  focus?: string;
 }
 
 export interface Plan {

@@ -33,7 +33,7 @@ export const verifiedSentenceSchema = z.object({
 
 export const planSchema = z.object({
   kind: z.enum(["single", "decomposed"]),
-  steps: z.array(z.object({ id: z.number().int(), query: z.string(), reason: z.string().optional() })),
+  steps: z.array(z.object({ id: z.number().int(), query: z.string(), reason: z.string().optional(), focus: z.string().optional() })),
   source: z.enum(["model", "fallback"]),
 });
 

@@ -21,6 +21,11 @@ describe("planner", () => {
     ]);
   });
 
+  it("keeps what each sub-question asks without the repeated context as its focus", () => {
+    expect(fallbackPlan(question, 3).steps.slice(1).map((s) => s.focus)).toEqual(["What should I install", "will cron keep running those directories itself?"]);
+    expect(fallbackPlan("What is X? And how is Y configured?", 3).steps.map((s) => s.focus)).toEqual([undefined, undefined, undefined]);
+  });
+
   it("leaves a simple question as a single step and respects maxSteps", () => {
     expect(fallbackPlan("Which port does munin-node listen on?", 3)).toMatchObject({ kind: "single", steps: [{ id: 1 }] });
     expect(fallbackPlan("What is X? And how is Y configured? Where is Z stored?", 2).steps).toHaveLength(2);
