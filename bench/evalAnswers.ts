@@ -1,4 +1,4 @@
-// `npm run eval:answers -- <set dir> [--json] [--chooser auto|model|scores] [--answer-mode auto|extractive|generative] [--planner auto|model|rules] [--limit n] [--only id,id] [--no-write] [--details file]`
+// `npm run eval:answers -- <set dir> [--json] [--chooser auto|model|scores] [--answer-mode auto|extractive|generative] [--planner auto|model|rules] [--min-similarity x] [--limit n] [--only id,id] [--no-write] [--details file]`
 // "auto" settings resolve as the runtime resolves them for the chat model in use (LORE_CHAT_MODEL / LORE_CHAT_MODEL_PATH).
 // Runs the whole answering pipeline (real SQLite store with the set's corpus, real embedder, real
 // generation engine) over questions.jsonl and scores answers, abstentions, citations and latency.
@@ -19,6 +19,7 @@ const { values, positionals } = parseArgs({
     planner: { type: "string", default: "auto" },
     abstention: { type: "string", default: "on" },
     floor: { type: "string" },
+    "min-similarity": { type: "string" },
     limit: { type: "string" },
     only: { type: "string" },
     "no-write": { type: "boolean", default: false },
@@ -78,7 +79,11 @@ const answerer = new Answerer({
   answerMode,
   ...(values.floor ? { relativeFloor: Number(values.floor) } : {}),
   // "off" answers everything: measures accuracy before abstention and logs every abstention signal.
-  ...(values.abstention === "off" ? { abstention: { minCoverage: 0, minSimilarity: -1, vetoOnUnknownTerms: false } } : {}),
+  ...(values.abstention === "off"
+    ? { abstention: { minCoverage: 0, minSimilarity: -1, vetoOnUnknownTerms: false } }
+    : values["min-similarity"] !== undefined
+      ? { abstention: { minSimilarity: Number(values["min-similarity"]) } }
+      : {}),
 });
 
 const outcomes: Outcome[] = [];

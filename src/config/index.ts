@@ -41,6 +41,8 @@ const configSchema = z.object({
   chooser: z.enum(["auto", "model", "scores"]).default("auto"),
   answerMode: z.enum(["auto", "extractive", "generative"]).default("auto"),
   verifyJudge: z.enum(["auto", "on", "off"]).default("auto"),
+  /** Abstain when the best evidence sentence's cosine similarity to the question is below this (calibrate per corpus with eval:answers). */
+  abstainMinSimilarity: z.coerce.number().min(-1).max(1).default(0.3),
   chunkSize: int(100, 20000).default(800),
   chunkOverlap: int(0, 5000).default(120),
   maxUploadBytes: int(1024, 1024 ** 3).default(25 * 1024 * 1024),
@@ -81,6 +83,7 @@ export const ENV_VARS: Record<string, keyof z.input<typeof configSchema>> = {
   LORE_API_KEYS: "apiKeys",
   LORE_VERIFY_MODE: "verifyMode",
   LORE_PLANNER: "planner",
+  LORE_ABSTAIN_MIN_SIMILARITY: "abstainMinSimilarity",
   LORE_CHOOSER: "chooser",
   LORE_ANSWER_MODE: "answerMode",
   LORE_VERIFY_JUDGE: "verifyJudge",
@@ -101,7 +104,15 @@ export function loadConfig(overrides: Partial<z.input<typeof configSchema>> = {}
   }
   const parsed = configSchema.safeParse({ ...raw, ...overrides });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    // Name the environment variable the user actually set, not only the internal key.
+    const fromEnv = new Map(Object.entries(ENV_VARS).filter(([name, key]) => raw[key] !== undefined && env[name] !== undefined).map(([name, key]) => [key as string, name]));
+    const problems = parsed.error.issues
+      .map((i) => {
+        const key = i.path.join(".");
+        const name = fromEnv.has(key) && !(key in overrides) ? `${fromEnv.get(key)} (${key})` : key;
+        return `${name}: ${i.message}`;
+      })
+      .join("; ");
     throw new LoreError("BAD_REQUEST", `Invalid configuration: ${problems}`);
   }
   const config = parsed.data;

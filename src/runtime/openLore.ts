@@ -114,7 +114,7 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const ttlDays = config.conversationTtlDays;
     const memory = new ConversationMemory(ttlDays > 0 ? { path: join(config.dataDir, "conversations.db"), ttlDays } : {});
     cleanups.push(async () => memory.close());
-    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, planner, chooser, answerMode, judgeWrittenSentences, memory });
+    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, abstention: { minSimilarity: config.abstainMinSimilarity }, planner, chooser, answerMode, judgeWrittenSentences, memory });
 
     let closed = false;
     let closing: Promise<void> | undefined;
