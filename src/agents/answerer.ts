@@ -3,7 +3,7 @@ import type { Embedder, GenerationUsage, TextGenerator } from "../inference/type
 import type { SearchHit } from "../retrieval/types.js";
 import { AbortedError, LoreError, isAbortError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
-import { decideAbstention, judgeSupport, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
+import { decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
@@ -236,7 +236,12 @@ export class Answerer {
       })
       .filter((c): c is ScoredCandidate => c !== undefined);
     const ranked = rankByScore(scored);
-    const selected = selectEvidence(scored, { maxSentences, stepBest, ...(this.options.relativeFloor !== undefined ? { relativeFloor: this.options.relativeFloor } : {}) });
+    const selected = selectEvidence(scored, {
+      maxSentences,
+      stepBest,
+      namedTerms: namedTermsOf(searchQuestion),
+      ...(this.options.relativeFloor !== undefined ? { relativeFloor: this.options.relativeFloor } : {}),
+    });
     budget.record("verify", {
       stage: "select",
       candidates: scored.length,

@@ -36,6 +36,10 @@ export async function findUnknownTerms(
  */
 export function namedTermsInEvidence(question: string, unknownTerms: readonly string[], evidence: readonly SearchHit[]): { known: string[]; inEvidence: string[] } {
   const known = namedTerms(question).filter((t) => !unknownTerms.includes(t));
-  const text = evidence.map((h) => `${h.title ?? ""} ${mentionText(h)}`).join("\n");
-  return { known, inEvidence: known.filter((t) => containsToken(text, t)) };
+  return { known, inEvidence: known.filter((t) => evidence.some((h) => mentions(h, t))) };
+}
+
+/** Whether a passage (its title, headings or text) mentions a named term. */
+export function mentions(hit: SearchHit, term: string): boolean {
+  return containsToken(`${hit.title ?? ""} ${mentionText(hit)}`, term);
 }

@@ -60,6 +60,17 @@ describe("selectEvidence", () => {
     expect(selectEvidence(scored, { maxSentences: 4 }).map((c) => c.hit.documentId)).toEqual(["quotas.html", "quotas.html"]);
   });
 
+  it("prefers a close runner-up from a passage naming the question's named terms over evidence naming none", () => {
+    const off = hit("abstention.md", 0, "Lore abstains when the knowledge base does not contain the answer.");
+    const on = hit("ingesting.md", 0, "Upload a file with curl -F file=@handbook.pdf to /v1/documents.");
+    const pool = buildCandidates([{ stepId: 1, hits: [off, on] }]).map((c, i) => ({ ...c, vector: undefined, score: { similarity: 0, lexical: 0, keyTokens: 0, context: 0, answerForm: 0, total: [0.37, 0.34][i]! } }));
+    expect(selectEvidence(pool, { maxSentences: 4, namedTerms: ["pdf"] }).map((c) => c.hit.documentId)).toEqual(["ingesting.md"]);
+    // Not close enough: the best evidence stays (and abstention decides).
+    const far = pool.map((c, i) => ({ ...c, score: { ...c.score, total: [0.37, 0.3][i]! } }));
+    expect(selectEvidence(far, { maxSentences: 4, namedTerms: ["pdf"] }).map((c) => c.hit.documentId)).toEqual(["abstention.md"]);
+    expect(selectEvidence(pool, { maxSentences: 4 }).map((c) => c.hit.documentId)).toEqual(["abstention.md"]);
+  });
+
   it("keeps close runners-up of other pages for a multi-part question", () => {
     const chosen = selectEvidence(scored, { maxSentences: 4, stepBest: [scored[1]!] });
     expect(chosen.map((c) => c.hit.documentId)).toContain("lvm.html");
