@@ -153,7 +153,7 @@ if (!values["no-write"]) {
       `## Answers eval (\`npm run eval:answers -- ${setDir}\`)`,
       "",
       `${machineLine()}. Set ${basename(resolve(setDir))}: ${answerable.length} answerable, ${unanswerable.length} unanswerable questions; ` +
-        `chat model ${pipeline.generator?.modelId ?? "none"}, answer mode ${answerMode}, chooser ${chooser}, planner ${planner === "fallback" ? "rules" : "model"}. Per type: ${byType.join(", ")}. ` +
+        `chat model ${basename(chatModelPath)}${pipeline.generator ? "" : " (not loaded: every auto setting resolves to rules/scores/extractive for it)"}, answer mode ${answerMode}, chooser ${chooser}, planner ${planner === "fallback" ? "rules" : "model"}. Per type: ${byType.join(", ")}. ` +
         `Usable model choices: ${modelChoices}/${outcomes.length}; limits hit: ${JSON.stringify(limitCounts)}.`,
       "",
       table,
@@ -176,8 +176,20 @@ if (!values["no-write"]) {
         "`--answer-mode generative` (the 135M model writes over ≤ 8 numbered evidence sentences, ~400–700 prompt tokens, citing [n]; each sentence verified): accuracy 0.588 vs 0.676 extractive in the same tree, 59% of written sentences dropped by verification, 30 of 36 drafts fell back to quotes, first sentence p50 3.6 s vs 0.27 s — so extractive is the default for small models and `auto` writes only with a GGUF ≥ 1 GB; " +
         "Abstention signals: a named term (identifier/acronym/name) of the question found nowhere in the collection caught 4/6 unanswerable with 0/34 false abstentions; " +
         "evidence chosen mentioning none of the question's known named terms caught 1 more (5/6), still 0/34 false abstentions (every answered question's evidence shares at least one); " +
-        "key-term coverage and a similarity floor separate nothing without false abstentions (correct answers at coverage 0.17, similarity 0.38); " +
+        "key-term coverage separates nothing without false abstentions (correct answers at coverage 0.17); " +
+        "a similarity floor of 0.45 (`--min-similarity 0.45`, after the sentence-window retrieval: answered questions' best sentence 0.50–0.83, unanswerable 0.31–0.47) abstains on 6/6 with 0/34 false abstentions here, " +
+        "but a correct answer over Lore's own docs (\"What does the support score mean?\") sits at 0.36, so the default stays 0.3 and `LORE_ABSTAIN_MIN_SIMILARITY` is left to per-corpus calibration; " +
         "the model's answerable verdict said \"no\" for 15 of 20 questions it judged, 10 of them answered correctly, so it is not trusted by default.",
+      "",
+      "Second round, 2026-11-23 (same set, rules planner): `LORE_PLANNER=auto` now splits by rules for the 135M model (its plans: 1 usable of 11, each attempt up to 2.5 s), answer p95 3.45 s → 0.87–1.10 s at equal accuracy; " +
+        "sub-questions scored on their own words (focus, without the repeated context): no change; splitting a one-word ask (\"Why, and which …\"): no change; " +
+        "damping listing lines that are not the asked-for form (a command for a how-to question): accuracy unchanged, citation precision 0.966 → 0.932 (not kept); " +
+        "MMR-style redundancy penalty on runners-up (λ 0.1–0.35): no change (the 0.7 floor leaves ≤ 4 candidates); " +
+        "embedding \"heading: sentence\" instead of the sentence: accuracy 0.735 → 0.676 (not kept); " +
+        "named terms counted as key tokens in the score: abstention 0.833 → 0.667 and citation precision → 0.915 (the named-terms veto needs a scorer that does not chase the terms; not kept); " +
+        "re-choosing among passages naming a question's named term when the best evidence names none and such a runner-up is within 0.9 of the best: no change here (0.8 answered an unanswerable question), fixes a false abstention over Lore's own docs (kept); " +
+        "scoped names (Acquire::http::proxy) and backticked words as key tokens, \"what do I add/put/set\" as a request for a setting: dh-037 now quotes the APT proxy line, still wrong for want of the squid ACL listing. " +
+        "What is left is semantic: the missing facts rank 10th–50th among ~100 candidate sentences by MiniLM similarity and word overlap (a \"why\" answer, a tool for packages that are not installed, an expiry command two sentences after the quoted one), which a cross-encoder or a bigger chat model choosing among them would address.",
     ].join("\n"),
   );
 }
