@@ -69,7 +69,8 @@ const answerMode = answerModeFor(setting("answer-mode", values["answer-mode"], [
 const chooser = sentenceChooserFor(setting("chooser", values.chooser, ["auto", "model", "scores"] as const), chatModelPath);
 const planner = plannerFor(setting("planner", values.planner, ["auto", "model", "rules"] as const), chatModelPath);
 const generative = answerMode === "generative";
-const pipeline = await openEvalPipeline(resolve(setDir, "corpus"), generative || chooser === "model" || planner === "model", (m) => process.stderr.write(`${m}\n`));
+const usesModel = generative || chooser === "model" || planner === "model";
+const pipeline = await openEvalPipeline(resolve(setDir, "corpus"), usesModel ? chatModelPath : undefined, (m) => process.stderr.write(`${m}\n`));
 const answerer = new Answerer({
   retriever: pipeline.retriever,
   ...(pipeline.generator ? { generator: pipeline.generator } : {}),

@@ -64,11 +64,8 @@ export interface EvalPipeline {
   close(): Promise<void>;
 }
 
-async function loadChatModel(): Promise<TextGenerator> {
-  return loadGenerationEngine({ modelPath: await evalChatModelPath(), threads: 2, sequences: 2 });
-}
-
-export async function openEvalPipeline(corpusDir: string, withGenerator: boolean, log: (message: string) => void): Promise<EvalPipeline> {
+/** `chatModelPath` undefined: no generation engine is loaded (every setting resolved to rules, scores and quotes). */
+export async function openEvalPipeline(corpusDir: string, chatModelPath: string | undefined, log: (message: string) => void): Promise<EvalPipeline> {
   const embedder = await openEvalEmbedder();
   const dbPath = join(tmpdir(), `lore-answers-${corpusKey(corpusDir, embedder.modelSha256)}.db`);
   const collection = "eval";
@@ -86,7 +83,7 @@ export async function openEvalPipeline(corpusDir: string, withGenerator: boolean
   }
   const store = await openEvalStore(dbPath);
   const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker() });
-  const generator = withGenerator ? await loadChatModel() : undefined;
+  const generator = chatModelPath ? await loadGenerationEngine({ modelPath: chatModelPath, threads: 2, sequences: 2 }) : undefined;
   const seen = new Map<string, string>();
   const recording: SearchBackend = {
     async search(request) {

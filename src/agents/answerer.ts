@@ -214,7 +214,8 @@ export class Answerer {
     const candidates = buildCandidates(steps);
     const subSteps = plan.steps.filter((s) => s.id !== 1);
     const subQueries = subSteps.map((s) => s.query);
-    const focuses = subSteps.map((s) => s.focus).filter((f): f is string => f !== undefined);
+    // One text per sub-question; a step without a focus repeats its query, which the cache embeds once.
+    const focuses = subSteps.map((s) => s.focus ?? s.query);
     // A follow-up is also scored on its own words, so the previous question does not outweigh it.
     const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : []), ...focuses];
     const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
@@ -224,14 +225,12 @@ export class Answerer {
     const focusVectors = queryVectors.slice(queries.length - focuses.length);
     const mainVectors = queryVectors.slice(0, queries.length - focuses.length).filter((_, i) => i === 0 || i > subQueries.length);
     const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, weights });
-    // Each sub-question contributes the sentence that best answers it on its own.
-    // A step is scored on its own words (its focus): the context it repeats from the question would
-    // pull every step toward the sentences that match the context.
+    // Each sub-question contributes the sentence that best answers it on its own words (its focus):
+    // the context it repeats from the question would pull every step toward the same sentences.
     const stepBest = subSteps
-      .map((s, i) => {
-        const focusVector = s.focus === undefined ? undefined : focusVectors[focuses.indexOf(s.focus)];
-        const vectors = [queryVectors[i + 1], focusVector].filter((v): v is Float32Array => v !== undefined);
-        const own = scoreCandidates({ question: s.focus ?? s.query, queryVectors: vectors, candidates, candidateVectors, weights });
+      .map((_, i) => {
+        const vectors = [queryVectors[i + 1], focusVectors[i]].filter((v): v is Float32Array => v !== undefined);
+        const own = scoreCandidates({ question: focuses[i]!, queryVectors: vectors, candidates, candidateVectors, weights });
         return rankByScore(own)[0];
       })
       .filter((c): c is ScoredCandidate => c !== undefined);

@@ -98,19 +98,22 @@ export const ENV_VARS: Record<string, keyof z.input<typeof configSchema>> = {
 /** Reads configuration from the environment (plus explicit overrides). The only reader of process.env in src/. */
 export function loadConfig(overrides: Partial<z.input<typeof configSchema>> = {}, env: NodeJS.ProcessEnv = process.env): LoreConfig {
   const raw: Record<string, unknown> = {};
+  const envNameOf = new Map<string, string>();
   for (const [name, key] of Object.entries(ENV_VARS)) {
     const value = env[name];
-    if (value !== undefined && value !== "") raw[key] = value;
+    if (value !== undefined && value !== "" && !(key in overrides)) {
+      raw[key] = value;
+      envNameOf.set(key, name);
+    }
   }
   const parsed = configSchema.safeParse({ ...raw, ...overrides });
   if (!parsed.success) {
     // Name the environment variable the user actually set, not only the internal key.
-    const fromEnv = new Map(Object.entries(ENV_VARS).filter(([name, key]) => raw[key] !== undefined && env[name] !== undefined).map(([name, key]) => [key as string, name]));
     const problems = parsed.error.issues
       .map((i) => {
         const key = i.path.join(".");
-        const name = fromEnv.has(key) && !(key in overrides) ? `${fromEnv.get(key)} (${key})` : key;
-        return `${name}: ${i.message}`;
+        const name = envNameOf.get(key);
+        return `${name ? `${name} (${key})` : key}: ${i.message}`;
       })
       .join("; ");
     throw new LoreError("BAD_REQUEST", `Invalid configuration: ${problems}`);
