@@ -7,8 +7,9 @@ import { decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCov
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
+import { quoteAnnouncedListings } from "./announcedListing.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
-import { DEFAULT_WEIGHTS, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
+import { asksForCode, DEFAULT_WEIGHTS, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
 import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
@@ -235,12 +236,15 @@ export class Answerer {
       })
       .filter((c): c is ScoredCandidate => c !== undefined);
     const ranked = rankByScore(scored);
-    const selected = selectEvidence(scored, {
-      maxSentences,
-      stepBest,
-      namedTerms: namedTermsOf(searchQuestion),
-      ...(this.options.relativeFloor !== undefined ? { relativeFloor: this.options.relativeFloor } : {}),
-    });
+    const selected = quoteAnnouncedListings(
+      selectEvidence(scored, {
+        maxSentences,
+        stepBest,
+        namedTerms: namedTermsOf(searchQuestion),
+        ...(this.options.relativeFloor !== undefined ? { relativeFloor: this.options.relativeFloor } : {}),
+      }),
+      { followNextLeadIn: asksForCode(searchQuestion) },
+    );
     budget.record("verify", {
       stage: "select",
       candidates: scored.length,

@@ -62,9 +62,14 @@ const NUMBER = /^\d+(?:[.,]\d+)?%?$/;
  * how do I" question; a number for a "how many / what port" question. A sentence that only repeats
  * the question's own identifiers restates the question rather than answering it.
  */
+/** Whether the question asks for something to type or set (a command, an option, a file, a setting). */
+export function asksForCode(question: string): boolean {
+  return ASKS_FOR_CODE.test(question);
+}
+
 function answerFormOf(question: string): (text: string) => number {
   const wantsNumber = ASKS_FOR_NUMBER.test(question);
-  const wantsCode = ASKS_FOR_CODE.test(question);
+  const wantsCode = asksForCode(question);
   if (!wantsNumber && !wantsCode) return () => 0;
   const known = new Set(keyTokens(question));
   const questionWords = new Set(contentStems(question));

@@ -1,0 +1,64 @@
+import { splitSentences } from "../verification/index.js";
+import type { EvidenceCandidate } from "./evidenceCandidates.js";
+
+export interface AnnouncedListingOptions {
+  /**
+   * Also follow a lead-in that is the sentence right after the candidate ("… allowing machines from the
+   * local network. The following example shows the modifications:"): for a question that asks what to
+   * type or set, the example a statement announces is its concrete answer.
+   */
+  followNextLeadIn: boolean;
+  /** Longest quoted listing, in characters (a listing is cut at a line end). Defaults to 600. */
+  maxChars?: number;
+}
+
+// A paragraph of running text ends the listing a lead-in announced; captions ("Example 11.22. The
+// squid.conf file (excerpts)"), comment lines, list items ending in ";" and code lines do not.
+function isProse(paragraph: string): boolean {
+  const text = paragraph.trim();
+  return !text.includes("\n") && /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;)/.test(text) && text.split(/\s+/).length >= 10;
+}
+
+/**
+ * A quoted sentence ending in a colon ("add the following directive to squid.conf:") announces a
+ * listing; quoted alone it tells the reader nothing. This returns the candidate with its quote
+ * extended, verbatim, over the listing that follows it in the same chunk (up to the next paragraph
+ * of running text), or the candidate itself when nothing is announced or nothing follows.
+ */
+export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, options: AnnouncedListingOptions): T {
+  const { hit } = candidate;
+  const maxChars = options.maxChars ?? 600;
+  let leadInEnd = candidate.end;
+  if (!candidate.text.trimEnd().endsWith(":")) {
+    if (!options.followNextLeadIn) return candidate;
+    const next = splitSentences(hit.text.slice(candidate.end - hit.start), candidate.end)[0];
+    const contiguous = next && hit.text.slice(candidate.end - hit.start, next.start - hit.start).trim() === "";
+    if (!next || !contiguous || !next.text.endsWith(":") || next.text.includes("\n")) return candidate;
+    leadInEnd = next.end;
+  }
+  const tail = hit.text.slice(leadInEnd - hit.start);
+  let end = leadInEnd;
+  listing: for (const paragraph of tail.matchAll(/\S[\s\S]*?(?=\n[ \t]*\n|$)/g)) {
+    if (isProse(paragraph[0])) break;
+    let lineStart = leadInEnd + paragraph.index;
+    for (const line of paragraph[0].split("\n")) {
+      const lineEnd = lineStart + line.trimEnd().length;
+      if (lineEnd - candidate.start > maxChars) break listing;
+      if (line.trim() !== "") end = lineEnd;
+      lineStart += line.length + 1;
+    }
+  }
+  if (end === leadInEnd) return candidate;
+  const text = hit.text.slice(candidate.start - hit.start, end - hit.start).trimEnd();
+  return { ...candidate, text, end: candidate.start + text.length };
+}
+
+/**
+ * The selection with every announced listing quoted after its lead-in; a selected sentence that such
+ * a listing already quotes (one of its lines) is dropped rather than quoted twice.
+ */
+export function quoteAnnouncedListings<T extends EvidenceCandidate>(selected: readonly T[], options: AnnouncedListingOptions): T[] {
+  const expanded = selected.map((c) => withAnnouncedListing(c, options));
+  const within = (c: T, other: T) => other !== c && other.hit.documentId === c.hit.documentId && other.start <= c.start && c.end <= other.end;
+  return expanded.filter((c) => !expanded.some((other) => within(c, other)));
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { quoteAnnouncedListings, withAnnouncedListing } from "../../src/agents/announcedListing.js";
+import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
+import type { SearchHit } from "../../src/retrieval/types.js";
+
+const START = 1000;
+const text = [
+  "Enabling the cache is a matter of editing squid.conf and allowing the local network. The following example shows the modifications made by the administrators:",
+  "",
+  "Example 11.22. The squid.conf file (excerpts)",
+  "",
+  "# Example rule allowing access from your local networks.",
+  "acl our_networks src 192.168.1.0/24",
+  "http_access allow our_networks",
+  "http_access deny all",
+  "",
+  "Once squid.conf is changed, the service has to be restarted so that it reads the new configuration.",
+].join("\n");
+const hit: SearchHit = { chunkId: "proxy#2", documentId: "proxy", collection: "test", source: "proxy.html", title: undefined, headingPath: [], text, start: START, end: START + text.length, score: { fused: 1 } };
+const candidates = buildCandidates([{ stepId: 1, hits: [hit] }]);
+const byText = (prefix: string) => candidates.find((c) => c.text.startsWith(prefix))!;
+const inDocument = (c: { start: number; end: number }) => text.slice(c.start - START, c.end - START);
+
+describe("withAnnouncedListing", () => {
+  it("quotes a lead-in with the caption and listing it announces, verbatim, up to the next paragraph of running text", () => {
+    const leadIn = withAnnouncedListing(byText("The following example"), { followNextLeadIn: false });
+    expect(leadIn.text.endsWith("http_access deny all")).toBe(true);
+    expect(leadIn.text).toContain("Example 11.22.");
+    expect(leadIn.text).not.toContain("restarted");
+    expect(inDocument(leadIn)).toBe(leadIn.text);
+  });
+
+  it("follows the next sentence's lead-in only when asked to", () => {
+    const statement = byText("Enabling the cache");
+    expect(withAnnouncedListing(statement, { followNextLeadIn: false })).toBe(statement);
+    const followed = withAnnouncedListing(statement, { followNextLeadIn: true });
+    expect(followed.text.startsWith("Enabling the cache")).toBe(true);
+    expect(followed.text).toContain("acl our_networks src 192.168.1.0/24");
+    expect(inDocument(followed)).toBe(followed.text);
+  });
+
+  it("leaves a sentence that announces nothing, or whose lead-in is followed by prose, as it is", () => {
+    const last = byText("Once squid.conf");
+    expect(withAnnouncedListing(last, { followNextLeadIn: true })).toBe(last);
+    const prose = "To use it:\n\nThe daemon has to be enabled first, then the configuration file has to be written by hand.";
+    const proseHit = { ...hit, chunkId: "p#0", documentId: "p", text: prose, start: 0, end: prose.length };
+    const leadIn = buildCandidates([{ stepId: 1, hits: [proseHit] }])[0]!;
+    expect(withAnnouncedListing(leadIn, { followNextLeadIn: false })).toBe(leadIn);
+  });
+
+  it("cuts a long listing at a line end", () => {
+    const leadIn = withAnnouncedListing(byText("The following example"), { followNextLeadIn: false, maxChars: 200 });
+    expect(leadIn.text.length).toBeLessThanOrEqual(200);
+    expect(leadIn.text).toContain("Example 11.22.");
+    expect(text.slice(leadIn.end - START).startsWith("\n")).toBe(true);
+  });
+});
+
+describe("quoteAnnouncedListings", () => {
+  it("drops a selected listing line that the lead-in's quote already holds", () => {
+    const chosen = quoteAnnouncedListings([byText("The following example"), byText("http_access allow")], { followNextLeadIn: false });
+    expect(chosen).toHaveLength(1);
+    expect(chosen[0]!.text).toContain("http_access allow our_networks");
+  });
+});
