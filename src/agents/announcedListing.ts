@@ -8,7 +8,7 @@ export interface AnnouncedListingOptions {
    * type or set, the example a statement announces is its concrete answer.
    */
   followNextLeadIn: boolean;
-  /** Longest quoted listing, in characters (a listing is cut at a line end). Defaults to 600. */
+  /** Longest quoted listing after its lead-in, in characters (a listing is cut at a line end). Defaults to 600. */
   maxChars?: number;
 }
 
@@ -43,7 +43,7 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
     let lineStart = leadInEnd + paragraph.index;
     for (const line of paragraph[0].split("\n")) {
       const lineEnd = lineStart + line.trimEnd().length;
-      if (lineEnd - candidate.start > maxChars) break listing;
+      if (lineEnd - leadInEnd > maxChars) break listing;
       if (line.trim() !== "") end = lineEnd;
       lineStart += line.length + 1;
     }
@@ -58,7 +58,32 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
  * a listing already quotes (one of its lines) is dropped rather than quoted twice.
  */
 export function quoteAnnouncedListings<T extends EvidenceCandidate>(selected: readonly T[], options: AnnouncedListingOptions): T[] {
-  const expanded = selected.map((c) => withAnnouncedListing(c, options));
-  const within = (c: T, other: T) => other !== c && other.hit.documentId === c.hit.documentId && other.start <= c.start && c.end <= other.end;
-  return expanded.filter((c) => !expanded.some((other) => within(c, other)));
+  const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(c, options)));
+  // A quote inside another one (or equal to an earlier one: two sentences that lean on each other) is dropped.
+  const within = (c: T, i: number) => (other: T, j: number) =>
+    j !== i && other.hit.documentId === c.hit.documentId && other.start <= c.start && c.end <= other.end && (other.start < c.start || c.end < other.end || j < i);
+  return expanded.filter((c, i) => !expanded.some(within(c, i)));
+}
+
+// Openings by which a sentence leans on the one before it: quoted alone, it answers half a question
+// ("As a consequence, they do not read /etc/hosts"); the sentence it leans on, alone, leaves out what
+// follows from it ("To prevent even this, expire the account").
+const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|this (?:is why|means)|that is why|for this reason)\b/i;
+
+/**
+ * The candidate's quote extended, verbatim, over the next sentence of its chunk when that sentence
+ * leans on it, and back over the previous one when the candidate itself leans on it.
+ */
+export function withDependentSentences<T extends EvidenceCandidate>(candidate: T): T {
+  const { hit } = candidate;
+  const spans = splitSentences(hit.text, hit.start);
+  const first = spans.findIndex((s) => s.start >= candidate.start);
+  const last = spans.findIndex((s) => s.end >= candidate.end);
+  if (first < 0 || last < 0) return candidate;
+  const before = spans[first - 1];
+  const after = spans[last + 1];
+  const start = before && LEANS_ON_PREVIOUS.test(candidate.text) && !before.text.includes("\n") ? before.start : candidate.start;
+  const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") ? after.end : candidate.end;
+  if (start === candidate.start && end === candidate.end) return candidate;
+  return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quoteAnnouncedListings, withAnnouncedListing } from "../../src/agents/announcedListing.js";
+import { quoteAnnouncedListings, withAnnouncedListing, withDependentSentences } from "../../src/agents/announcedListing.js";
 import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
@@ -49,10 +49,36 @@ describe("withAnnouncedListing", () => {
   });
 
   it("cuts a long listing at a line end", () => {
-    const leadIn = withAnnouncedListing(byText("The following example"), { followNextLeadIn: false, maxChars: 200 });
-    expect(leadIn.text.length).toBeLessThanOrEqual(200);
+    const plain = byText("The following example");
+    const leadIn = withAnnouncedListing(plain, { followNextLeadIn: false, maxChars: 120 });
+    expect(leadIn.end - plain.end).toBeLessThanOrEqual(120);
     expect(leadIn.text).toContain("Example 11.22.");
+    expect(leadIn.text).not.toContain("http_access deny all");
     expect(text.slice(leadIn.end - START).startsWith("\n")).toBe(true);
+  });
+});
+
+describe("withDependentSentences", () => {
+  const prose = [
+    "Be aware that the commands that query DNS directly do not use the name service switch.",
+    "As a consequence, they do not read /etc/hosts either.",
+    "The user might still log in with an SSH key.",
+    "To prevent even this, expire the account with chage -E 1.",
+    "Other tools read /etc/nsswitch.conf.",
+  ].join(" ");
+  const proseHit = { ...hit, chunkId: "dns#0", documentId: "dns", text: prose, start: 0, end: prose.length };
+  const sentences = buildCandidates([{ stepId: 1, hits: [proseHit] }]);
+  const find = (prefix: string) => sentences.find((c) => c.text.startsWith(prefix))!;
+
+  it("quotes the sentence before a sentence that leans on it, and the sentence after one that is leant on", () => {
+    expect(withDependentSentences(find("As a consequence")).text).toBe(`${find("Be aware").text} ${find("As a consequence").text}`);
+    expect(withDependentSentences(find("The user might")).text).toBe(`${find("The user might").text} ${find("To prevent").text}`);
+    expect(withDependentSentences(find("Other tools"))).toBe(find("Other tools"));
+  });
+
+  it("keeps one quote when two selected sentences lean on each other", () => {
+    const chosen = quoteAnnouncedListings([find("Be aware"), find("As a consequence"), find("Other tools")], { followNextLeadIn: false });
+    expect(chosen.map((c) => c.text)).toEqual([`${find("Be aware").text} ${find("As a consequence").text}`, find("Other tools").text]);
   });
 });
 
