@@ -7,7 +7,7 @@ import { decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCov
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
-import { quoteAnnouncedListings } from "./announcedListing.js";
+import { withQuoteContext } from "./quoteContext.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
 import { asksForCode, DEFAULT_WEIGHTS, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
@@ -236,7 +236,7 @@ export class Answerer {
       })
       .filter((c): c is ScoredCandidate => c !== undefined);
     const ranked = rankByScore(scored);
-    const selected = quoteAnnouncedListings(
+    const selected = withQuoteContext(
       selectEvidence(scored, {
         maxSentences,
         stepBest,

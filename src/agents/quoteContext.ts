@@ -1,7 +1,7 @@
 import { splitSentences } from "../verification/index.js";
 import type { EvidenceCandidate } from "./evidenceCandidates.js";
 
-export interface AnnouncedListingOptions {
+export interface QuoteContextOptions {
   /**
    * Also follow a lead-in that is the sentence right after the candidate ("… allowing machines from the
    * local network. The following example shows the modifications:"): for a question that asks what to
@@ -25,7 +25,7 @@ function isProse(paragraph: string): boolean {
  * extended, verbatim, over the listing that follows it in the same chunk (up to the next paragraph
  * of running text), or the candidate itself when nothing is announced or nothing follows.
  */
-export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, options: AnnouncedListingOptions): T {
+export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, options: QuoteContextOptions): T {
   const { hit } = candidate;
   const maxChars = options.maxChars ?? 600;
   let leadInEnd = candidate.end;
@@ -54,10 +54,12 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
 }
 
 /**
- * The selection with every announced listing quoted after its lead-in; a selected sentence that such
- * a listing already quotes (one of its lines) is dropped rather than quoted twice.
+ * The selection with each quote extended over the context it needs to be understood: the listing its
+ * lead-in announces and the neighbouring sentence it leans on (see withAnnouncedListing and
+ * withDependentSentences). A selected sentence that another extended quote already holds is dropped
+ * rather than quoted twice.
  */
-export function quoteAnnouncedListings<T extends EvidenceCandidate>(selected: readonly T[], options: AnnouncedListingOptions): T[] {
+export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): T[] {
   const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(c, options)));
   // A quote inside another one (or equal to an earlier one: two sentences that lean on each other) is dropped.
   const within = (c: T, i: number) => (other: T, j: number) =>

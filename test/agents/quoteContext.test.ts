@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quoteAnnouncedListings, withAnnouncedListing, withDependentSentences } from "../../src/agents/announcedListing.js";
+import { withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
 import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
@@ -77,14 +77,14 @@ describe("withDependentSentences", () => {
   });
 
   it("keeps one quote when two selected sentences lean on each other", () => {
-    const chosen = quoteAnnouncedListings([find("Be aware"), find("As a consequence"), find("Other tools")], { followNextLeadIn: false });
+    const chosen = withQuoteContext([find("Be aware"), find("As a consequence"), find("Other tools")], { followNextLeadIn: false });
     expect(chosen.map((c) => c.text)).toEqual([`${find("Be aware").text} ${find("As a consequence").text}`, find("Other tools").text]);
   });
 });
 
-describe("quoteAnnouncedListings", () => {
+describe("withQuoteContext", () => {
   it("drops a selected listing line that the lead-in's quote already holds", () => {
-    const chosen = quoteAnnouncedListings([byText("The following example"), byText("http_access allow")], { followNextLeadIn: false });
+    const chosen = withQuoteContext([byText("The following example"), byText("http_access allow")], { followNextLeadIn: false });
     expect(chosen).toHaveLength(1);
     expect(chosen[0]!.text).toContain("http_access allow our_networks");
   });
