@@ -3,7 +3,7 @@ import type { Embedder, GenerationUsage, TextGenerator } from "../inference/type
 import type { SearchHit } from "../retrieval/types.js";
 import { AbortedError, LoreError, isAbortError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
-import { decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
+import { askCoverage, decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
@@ -307,6 +307,7 @@ export class Answerer {
     const decision = decideAbstention(
       {
         coverage,
+        askCoverage: askCoverage(searchQuestion, kept.map((c) => c.text)),
         ...(this.cache ? { topSimilarity } : {}),
         keptSentences: kept.length,
         unknownTerms,

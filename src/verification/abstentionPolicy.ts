@@ -1,7 +1,9 @@
-import type { QuestionCoverage } from "./questionCoverage.js";
+import type { AskCoverage, QuestionCoverage } from "./questionCoverage.js";
 
 export interface AbstentionSignals {
   coverage: QuestionCoverage;
+  /** Coverage of the asked part of the question (without the scene it sets) by the kept evidence. */
+  askCoverage?: AskCoverage;
   /** Best query–sentence cosine similarity among the selected evidence (undefined: no embedder ran). */
   topSimilarity?: number;
   /** Number of evidence sentences that survived verification. */
@@ -26,6 +28,15 @@ export interface AbstentionPolicyOptions {
    * default stays low because such a threshold is a property of the corpus (see decideAbstention).
    */
   minSimilarity?: number;
+  /**
+   * Minimum fraction of the asked part's content words found in the evidence, for an asked part of at least
+   * `minAskTerms` words. Defaults to 0.25. Dev set: answered questions at 0.43 and above (shorter asks such as
+   * "What's the quickest way?" lean on their context and are not checked), an unanswerable question whose
+   * evidence matched only its scene ("After upgrading OpenSSL, …") at 0.17.
+   */
+  minAskCoverage?: number;
+  /** Shortest asked part (content words) that the ask-coverage check applies to. Defaults to 4. */
+  minAskTerms?: number;
   /** Abstain when the question names something (identifier, acronym, name) found nowhere in the knowledge base. Defaults to true. */
   vetoOnUnknownTerms?: boolean;
   /** Abstain when the question names known things and the chosen evidence mentions none of them. Defaults to true. */
@@ -49,6 +60,10 @@ export function decideAbstention(signals: AbstentionSignals, options: Abstention
   const reasons: string[] = [];
   if (signals.keptSentences === 0) reasons.push("no supported evidence sentence");
   if (signals.coverage.coverage < (options.minCoverage ?? 0.1)) reasons.push(`key-term coverage ${signals.coverage.coverage.toFixed(2)} below threshold`);
+  const ask = signals.askCoverage;
+  if (ask && ask.terms.length >= (options.minAskTerms ?? 4) && ask.coverage < (options.minAskCoverage ?? 0.25)) {
+    reasons.push(`the evidence holds ${ask.covered.length} of the ${ask.terms.length} words of what is asked`);
+  }
   if (signals.topSimilarity !== undefined && signals.topSimilarity < (options.minSimilarity ?? 0.3)) reasons.push(`similarity ${signals.topSimilarity.toFixed(2)} below threshold`);
   if ((options.vetoOnUnknownTerms ?? true) && (signals.unknownTerms?.length ?? 0) > 0) {
     reasons.push(`question names what the knowledge base never mentions: ${signals.unknownTerms!.join(", ")}`);

@@ -38,3 +38,36 @@ export function questionCoverage(question: string, selected: readonly string[], 
   const missingKeyTokens = keyTokens(question).filter((t) => !containsToken(joined, t) && !joined.toLowerCase().includes(t));
   return { coverage: total === 0 ? 0 : covered / total, terms, missingKeyTokens };
 }
+
+export interface AskCoverage {
+  /** Content words (stemmed) of the asked part of the question. */
+  terms: string[];
+  /** Those of them that the selected evidence contains. */
+  covered: string[];
+  coverage: number;
+}
+
+// A leading clause that sets the scene ("After upgrading OpenSSL, how do I …") is not what is asked.
+const SCENE_CLAUSE = /^(?:after|before|if|when|once|since|because|while|although|now that)\b[^,?]*,\s*/i;
+
+/**
+ * What the question asks, apart from the scene it sets: its question sentences (the whole text when
+ * none ends with "?"), without a leading "After/If/When …," clause.
+ */
+export function askedPart(question: string): string {
+  const sentences = question.trim().split(/(?<=[.!?])\s+/);
+  const asks = sentences.filter((s) => s.endsWith("?"));
+  return (asks.length > 0 ? asks : sentences).map((s) => s.replace(SCENE_CLAUSE, "")).join(" ");
+}
+
+/**
+ * How many of the asked part's content words the selected evidence contains. Evidence that shares
+ * the question's scene ("OpenSSL") but none of what is asked about it ("list running services using
+ * the old library") is about something else, however similar it looks.
+ */
+export function askCoverage(question: string, selected: readonly string[]): AskCoverage {
+  const terms = contentStems(askedPart(question));
+  const evidence = new Set(selected.flatMap((t) => words(t).map(stem)));
+  const covered = terms.filter((t) => evidence.has(t));
+  return { terms, covered, coverage: terms.length === 0 ? 0 : covered.length / terms.length };
+}

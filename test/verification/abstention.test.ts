@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCitation, decideAbstention, namedTerms, questionCoverage } from "../../src/verification/index.js";
+import { askCoverage, askedPart, checkCitation, decideAbstention, namedTerms, questionCoverage } from "../../src/verification/index.js";
 
 const retrieved = [
   "Quotas limit disk usage. With the edquota -t command, you can define a grace period within which a soft limit may be exceeded.",
@@ -33,6 +33,24 @@ describe("questionCoverage and decideAbstention", () => {
     // One of them in the evidence is enough, and a question naming nothing is not judged by this rule.
     expect(decideAbstention({ coverage, topSimilarity: 0.5, keptSentences: 1, namedTerms: { known, inEvidence: ["journald"] } }).abstain).toBe(false);
     expect(decideAbstention({ coverage, topSimilarity: 0.5, keptSentences: 1, namedTerms: { known: [], inEvidence: [] } }).abstain).toBe(false);
+  });
+
+  it("abstains when the evidence shares the question's scene but almost none of what is asked", () => {
+    const question = "After upgrading OpenSSL, how do I list which running services still use the old library and need to be restarted?";
+    expect(askedPart(question)).toBe("how do I list which running services still use the old library and need to be restarted?");
+    const sceneOnly = ["AppArmor offers the abstractions/openssl choice, since a widely used library like OpenSSL reads /etc/ssl/openssl.cnf."];
+    const ask = askCoverage(question, sceneOnly);
+    expect(ask.covered).toEqual(["library"]);
+    const coverage = questionCoverage(question, sceneOnly, sceneOnly);
+    const decision = decideAbstention({ coverage, askCoverage: ask, topSimilarity: 0.5, keptSentences: 1 });
+    expect(decision.abstain).toBe(true);
+    expect(decision.reasons.join(" ")).toMatch(/1 of the 6 words of what is asked/);
+    // Evidence about the ask answers; a short ask ("What's the quickest way?") leans on its context and is not checked.
+    const onAsk = askCoverage(question, ["After a library upgrade, needrestart lists the running services that still use the old library so they can be restarted."]);
+    expect(decideAbstention({ coverage, askCoverage: onAsk, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
+    const short = askCoverage("I need to lock every account for maintenance. What's the quickest way?", ["Create the file /etc/nologin."]);
+    expect(short.terms).toEqual(["quickest"]);
+    expect(decideAbstention({ coverage, askCoverage: short, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
   });
 
   it("abstains when nothing survived verification", () => {
