@@ -12,11 +12,12 @@ export interface QuoteContextOptions {
   maxChars?: number;
 }
 
-// A paragraph of running text ends the listing a lead-in announced; captions ("Example 11.22. The
-// squid.conf file (excerpts)"), comment lines, list items ending in ";" and code lines do not.
-function isProse(paragraph: string): boolean {
-  const text = paragraph.trim();
-  return !text.includes("\n") && /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;)/.test(text) && text.split(/\s+/).length >= 10;
+// A line of running text ends the listing a lead-in announced; captions ("Example 11.22. The squid.conf
+// file (excerpts)"), comment lines, list items ending in ";" and code lines do not, nor anything inside a
+// fenced code block.
+function isProse(line: string): boolean {
+  const text = line.trim();
+  return /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;|\*|>)/.test(text) && text.split(/\s+/).length >= 10;
 }
 
 /**
@@ -36,17 +37,17 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
     if (!next || !contiguous || !next.text.endsWith(":") || next.text.includes("\n")) return candidate;
     leadInEnd = next.end;
   }
-  const tail = hit.text.slice(leadInEnd - hit.start);
   let end = leadInEnd;
-  listing: for (const paragraph of tail.matchAll(/\S[\s\S]*?(?=\n[ \t]*\n|$)/g)) {
-    if (isProse(paragraph[0])) break;
-    let lineStart = leadInEnd + paragraph.index;
-    for (const line of paragraph[0].split("\n")) {
-      const lineEnd = lineStart + line.trimEnd().length;
-      if (lineEnd - leadInEnd > maxChars) break listing;
-      if (line.trim() !== "") end = lineEnd;
-      lineStart += line.length + 1;
-    }
+  let inFence = false;
+  let lineStart = leadInEnd;
+  for (const line of hit.text.slice(leadInEnd - hit.start).split("\n")) {
+    const fence = /^\s*(?:```|~~~)/.test(line);
+    if (!inFence && !fence && isProse(line)) break;
+    const lineEnd = lineStart + line.trimEnd().length;
+    if (lineEnd - leadInEnd > maxChars) break;
+    if (line.trim() !== "") end = lineEnd;
+    if (fence) inFence = !inFence;
+    lineStart += line.length + 1;
   }
   if (end === leadInEnd) return candidate;
   const text = hit.text.slice(candidate.start - hit.start, end - hit.start).trimEnd();

@@ -48,6 +48,24 @@ describe("withAnnouncedListing", () => {
     expect(withAnnouncedListing(leadIn, { followNextLeadIn: false })).toBe(leadIn);
   });
 
+  it("stops a Markdown listing at the first line of running text, even without a blank line before it", () => {
+    const markdown = [
+      "Upload a file with `POST /v1/documents` as multipart/form-data:",
+      "",
+      "```sh",
+      "# upload one file. It goes into the default collection unless a collection is named.",
+      "curl -s http://127.0.0.1:8080/v1/documents -F file=@handbook.pdf",
+      "```",
+      "The optional text fields are `collection`, `source`, `tags` and `acl`, comma-separated.",
+      "Uploads larger than 25 MiB are refused with status 413.",
+    ].join("\n");
+    const mdHit = { ...hit, chunkId: "md#0", documentId: "md", text: markdown, start: 0, end: markdown.length };
+    const leadIn = withAnnouncedListing(buildCandidates([{ stepId: 1, hits: [mdHit] }])[0]!, { followNextLeadIn: false });
+    expect(leadIn.text.endsWith("```")).toBe(true);
+    expect(leadIn.text).toContain("curl -s");
+    expect(leadIn.text).not.toContain("optional text fields");
+  });
+
   it("cuts a long listing at a line end", () => {
     const plain = byText("The following example");
     const leadIn = withAnnouncedListing(plain, { followNextLeadIn: false, maxChars: 120 });
