@@ -23,7 +23,7 @@ function isProse(line: string): boolean {
 /**
  * A quoted sentence ending in a colon ("add the following directive to squid.conf:") announces a
  * listing; quoted alone it tells the reader nothing. This returns the candidate with its quote
- * extended, verbatim, over the listing that follows it in the same chunk (up to the next paragraph
+ * extended, verbatim, over the listing that follows it in the same chunk (up to the next line
  * of running text), or the candidate itself when nothing is announced or nothing follows.
  */
 export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, options: QuoteContextOptions): T {
