@@ -1,4 +1,4 @@
-import { containsToken, cosine, keyTokens, stem, words, contentStems } from "../verification/index.js";
+import { containsToken, cosine, keyTokens, stemSet, contentStems } from "../verification/index.js";
 import type { EvidenceCandidate } from "./evidenceCandidates.js";
 import { adjacent } from "./evidenceCandidates.js";
 import { mentions } from "./unknownTerms.js";
@@ -56,17 +56,17 @@ const COMMAND_TOKEN = /^--?[\p{L}]|[\p{L}\d]=|::/u;
 const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d\d[ T]\d/u;
 const NUMBER = /^\d+(?:[.,]\d+)?%?$/;
 
+/** Whether the question asks for something to type or set (a command, an option, a file, a setting). */
+export function asksForCode(question: string): boolean {
+  return ASKS_FOR_CODE.test(question);
+}
+
 /**
  * Whether a sentence carries the kind of answer the question asks for and does not itself state:
  * a command line, an option or a setting ("-u", "net.ifnames=0") for a "which command /
  * how do I" question; a number for a "how many / what port" question. A sentence that only repeats
  * the question's own identifiers restates the question rather than answering it.
  */
-/** Whether the question asks for something to type or set (a command, an option, a file, a setting). */
-export function asksForCode(question: string): boolean {
-  return ASKS_FOR_CODE.test(question);
-}
-
 function answerFormOf(question: string): (text: string) => number {
   const wantsNumber = ASKS_FOR_NUMBER.test(question);
   const wantsCode = asksForCode(question);
@@ -84,7 +84,7 @@ function answerFormOf(question: string): (text: string) => number {
 
 function idfTable(candidates: readonly EvidenceCandidate[]): (term: string) => number {
   const chunks = new Map<string, Set<string>>();
-  for (const c of candidates) if (!chunks.has(c.hit.chunkId)) chunks.set(c.hit.chunkId, new Set(words(c.hit.text).map(stem)));
+  for (const c of candidates) if (!chunks.has(c.hit.chunkId)) chunks.set(c.hit.chunkId, stemSet(c.hit.text));
   const n = chunks.size;
   const sets = [...chunks.values()];
   const cache = new Map<string, number>();
@@ -114,7 +114,7 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
   const questionKeys = keyTokens(input.question);
   const answerForm = answerFormOf(input.question);
   const lexicalOf = (text: string): number => {
-    const stems = new Set(words(text).map(stem));
+    const stems = stemSet(text);
     return questionStems.reduce((s, t) => s + (stems.has(t) ? idf(t) : 0), 0) / totalIdf;
   };
   const lexicalCache = new Map<EvidenceCandidate, number>();

@@ -1,4 +1,4 @@
-import { containsToken, contentStems, keyTokens, stem, words } from "./terms.js";
+import { containsToken, contentStems, keyTokens, stemSet } from "./terms.js";
 
 export interface CoverageTerm {
   term: string;
@@ -24,8 +24,8 @@ export interface QuestionCoverage {
  * clearest sign that the knowledge base does not talk about the question's subject.
  */
 export function questionCoverage(question: string, selected: readonly string[], retrieved: readonly string[]): QuestionCoverage {
-  const retrievedStems = retrieved.map((t) => new Set(words(t).map(stem)));
-  const selectedStems = new Set(selected.flatMap((t) => words(t).map(stem)));
+  const retrievedStems = retrieved.map((t) => stemSet(t));
+  const selectedStems = stemSet(...selected);
   const n = Math.max(1, retrievedStems.length);
   const terms: CoverageTerm[] = contentStems(question).map((term) => {
     const df = retrievedStems.filter((s) => s.has(term)).length;
@@ -67,7 +67,7 @@ export function askedPart(question: string): string {
  */
 export function askCoverage(question: string, selected: readonly string[]): AskCoverage {
   const terms = contentStems(askedPart(question));
-  const evidence = new Set(selected.flatMap((t) => words(t).map(stem)));
+  const evidence = stemSet(...selected);
   const covered = terms.filter((t) => evidence.has(t));
   return { terms, covered, coverage: terms.length === 0 ? 0 : covered.length / terms.length };
 }

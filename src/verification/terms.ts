@@ -30,6 +30,11 @@ export function stem(word: string): string {
   return word.replace(/(?:ing|ies|ied|es|ed|s|ly)$/, "") || word;
 }
 
+/** The stems of every word of the texts, for "does this text contain that term" checks. */
+export function stemSet(...texts: readonly string[]): Set<string> {
+  return new Set(texts.flatMap((t) => words(t).map(stem)));
+}
+
 export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }
