@@ -3,7 +3,7 @@ import type { Embedder, GenerationUsage, TextGenerator } from "../inference/type
 import type { SearchHit } from "../retrieval/types.js";
 import { AbortedError, LoreError, isAbortError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
-import { askCoverage, decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
+import { askCoverage, askedPart, decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
@@ -218,7 +218,10 @@ export class Answerer {
     // One text per sub-question; a step without a focus repeats its query, which the cache embeds once.
     const focuses = subSteps.map((s) => s.focus ?? s.query);
     // A follow-up is also scored on its own words, so the previous question does not outweigh it.
-    const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : []), ...focuses];
+    // What is asked, without the scene a user sets first ("I compiled a Perl module by hand, but …"),
+    // is scored too: a paraphrase of the ask is otherwise outweighed by sentences about the scene.
+    const asked = askedPart(searchQuestion);
+    const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : []), ...(asked !== searchQuestion ? [asked] : []), ...focuses];
     const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
     const queryVectors = vectors ? vectors.slice(0, queries.length) : [];
     const candidateVectors = vectors ? vectors.slice(queries.length) : candidates.map(() => undefined);
