@@ -13,7 +13,9 @@ export const BM25_VECTOR = "bm25";
 /** Qdrant computes BM25 sparse vectors server-side from text with this model (IDF from the collection's modifier). */
 export const BM25_MODEL = "qdrant/bm25";
 /** Payload fields filtered on; each gets a keyword index. */
-export const CHUNK_INDEXED_FIELDS = ["collection", "acl", "tags", "documentId"] as const;
+// `generation` is filtered on when a replace deletes the superseded chunks: Qdrant Cloud's strict
+// mode (on by default there) refuses filtered updates on fields without a payload index.
+export const CHUNK_INDEXED_FIELDS = ["collection", "acl", "tags", "documentId", "generation"] as const;
 export const META_INDEXED_FIELDS = ["kind", "collection"] as const;
 
 export function createChunkCollectionBody(dimension: number): Schemas["CreateCollection"] {

@@ -105,6 +105,8 @@ class QdrantStore implements QdrantKnowledgeStore {
   readonly #hybridDepth: number;
   /** In-process callers creating the same collection at once share one creation. */
   readonly #creating = new Map<string, Promise<void>>();
+  /** Tail of each document's queue of writes (see #serialized). */
+  readonly #documentWrites = new Map<string, Promise<void>>();
 
   constructor(client: QdrantClient, options: QdrantStoreOptions, logger: Logger) {
     this.#client = client;
@@ -118,6 +120,29 @@ class QdrantStore implements QdrantKnowledgeStore {
 
   qdrantCollectionName(collection: string): string {
     return `${this.#prefix}${collection}`;
+  }
+
+  #isReserved(collection: string): boolean {
+    return this.qdrantCollectionName(collection) === this.metaCollectionName;
+  }
+
+  /**
+   * Runs writes to one document one after another (in this process): two replaces interleaving
+   * their steps would each delete the other's generation, leaving a record whose chunks are gone.
+   */
+  async #serialized<T>(collection: string, documentId: string, run: () => Promise<T>): Promise<T> {
+    const key = `${collection}\u0000${documentId}`;
+    const previous = this.#documentWrites.get(key) ?? Promise.resolve();
+    const result = previous.then(run, run);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#documentWrites.set(key, settled);
+    void settled.then(() => {
+      if (this.#documentWrites.get(key) === settled) this.#documentWrites.delete(key);
+    });
+    return result;
   }
 
   /** Runs one Qdrant call, turning its failure into a LoreError. */
@@ -191,7 +216,7 @@ class QdrantStore implements QdrantKnowledgeStore {
 
   async ensureCollection(name: string, embedding: EmbeddingSignature): Promise<CollectionInfo> {
     assertCollectionRequest(name, embedding);
-    if (this.qdrantCollectionName(name) === this.metaCollectionName) throw new LoreError("BAD_REQUEST", `Collection name "${name}" is reserved`);
+    if (this.#isReserved(name)) throw new LoreError("BAD_REQUEST", `Collection name "${name}" is reserved`);
     let existing = await this.#collectionRecord(name);
     if (!existing) {
       let creating = this.#creating.get(name);
@@ -220,6 +245,9 @@ class QdrantStore implements QdrantKnowledgeStore {
       await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname));
     }
     await this.#createQdrantCollection(qname, createChunkCollectionBody(embedding.dimension), CHUNK_INDEXED_FIELDS);
+    // Document records an interrupted delete of an earlier collection of this name left behind
+    // would list documents whose chunks are gone.
+    await this.#call("delete stale document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));
     const point = collectionRecordPoint(name, embedding, new Date().toISOString());
     await this.#call("write a collection record", (c) => c.upsert(this.metaCollectionName, { wait: true, points: [point] }));
     this.#logger.info({ collection: name, qdrantCollection: qname, model: embedding.modelId, dimension: embedding.dimension }, "collection created");
@@ -254,6 +282,8 @@ class QdrantStore implements QdrantKnowledgeStore {
 
   /** The record goes first, so the collection disappears for readers at once; the rest is cleanup. */
   async deleteCollection(name: string): Promise<boolean> {
+    // The meta collection holds every Lore record: it is never a Lore collection, so never dropped as one.
+    if (this.#isReserved(name)) return false;
     const record = await this.#collectionRecord(name);
     if (record) {
       await this.#call("delete a collection record", (c) =>
@@ -292,6 +322,10 @@ class QdrantStore implements QdrantKnowledgeStore {
    * that the document's next replace or delete removes.
    */
   async replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void> {
+    return this.#serialized(document.collection, document.id, () => this.#replaceDocument(document, chunks));
+  }
+
+  async #replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void> {
     const collection = await this.#collectionRecord(document.collection);
     if (!collection) throw new LoreError("NOT_FOUND", `Collection "${document.collection}" does not exist`);
     for (const chunk of chunks) {
@@ -331,6 +365,10 @@ class QdrantStore implements QdrantKnowledgeStore {
   }
 
   async deleteDocument(collection: string, documentId: string): Promise<boolean> {
+    return this.#serialized(collection, documentId, () => this.#deleteDocument(collection, documentId));
+  }
+
+  async #deleteDocument(collection: string, documentId: string): Promise<boolean> {
     if (!(await this.#collectionRecord(collection))) return false;
     const existed = (await this.#documentRecords(collection, [documentId])).has(documentId);
     await this.#call("delete a document record", (c) =>
@@ -394,7 +432,7 @@ class QdrantStore implements QdrantKnowledgeStore {
     const rankOf = (list: CurrentPoint[]) => new Map(list.map((p, i) => [p.payload.chunkId, { score: p.score, rank: i + 1 }]));
     const denseRanks = rankOf(dense);
     const bm25Ranks = rankOf(bm25);
-    return fused.slice(0, query.limit).map(({ payload, score }) => {
+    const hits = fused.map(({ payload, score }) => {
       const parts: SearchHit["score"] = { fused: score };
       const d = denseRanks.get(payload.chunkId);
       const b = bm25Ranks.get(payload.chunkId);
@@ -402,6 +440,10 @@ class QdrantStore implements QdrantKnowledgeStore {
       if (b) Object.assign(parts, { bm25: b.score, bm25Rank: b.rank });
       return toSearchHit(payload, parts);
     });
+    // Qdrant's fusion leaves ties in no particular order; the embedded store breaks them by dense rank.
+    const rank = (r: number | undefined) => r ?? Number.POSITIVE_INFINITY;
+    hits.sort((a, b) => b.score.fused - a.score.fused || rank(a.score.denseRank) - rank(b.score.denseRank) || rank(a.score.bm25Rank) - rank(b.score.bm25Rank));
+    return hits.slice(0, query.limit);
   }
 
   /** Runs one query; undefined when the collection does not exist (searches on it find nothing). */

@@ -2,6 +2,7 @@ import { QdrantClient } from "@qdrant/js-client-rest";
 import { afterAll, describe, expect, it } from "vitest";
 import { openQdrantStore, type QdrantKnowledgeStore } from "../../src/retrieval/index.js";
 import { qdrantClientAddress } from "../../src/retrieval/qdrantAddress.js";
+import { collectionPointId } from "../../src/retrieval/pointId.js";
 import { chunkPoint } from "../../src/retrieval/qdrantRequests.js";
 import { makeDocument, runKnowledgeStoreContract } from "./storeContract.js";
 
@@ -19,6 +20,7 @@ const rawClient = (): QdrantClient =>
   new QdrantClient({ ...qdrantClientAddress(url!), checkCompatibility: false, ...(apiKey ? { headers: { "api-key": apiKey } } : {}) });
 
 afterAll(async () => {
+  // With the server down the tests have already failed with the reason; cleanup would only repeat it.
   if (!url) return;
   const client = rawClient();
   const { collections } = await client.getCollections();
@@ -37,7 +39,7 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
     const info = await client.getCollection(store.qdrantCollectionName("layout"));
     expect(info.config.params.vectors).toMatchObject({ dense: { size: 384, distance: "Cosine" } });
     expect(info.config.params.sparse_vectors).toMatchObject({ bm25: { modifier: "idf" } });
-    for (const field of ["collection", "acl", "tags", "documentId"]) {
+    for (const field of ["collection", "acl", "tags", "documentId", "generation"]) {
       expect(info.payload_schema[field]).toMatchObject({ data_type: "keyword" });
     }
     await store.deleteCollection("layout");
@@ -102,5 +104,43 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
     await expect(store.searchDense({ collection: "dims", text: "", vector: new Float32Array(3), limit: 3 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await store.searchHybrid({ collection: "no-such", text: "x", vector: new Float32Array(384), limit: 3 })).toEqual([]);
     await store.deleteCollection("dims");
+  });
+
+  it("never drops the meta collection through deleteCollection", async () => {
+    const store = await open();
+    await store.ensureCollection("kept", signature);
+    expect(await store.deleteCollection("_meta")).toBe(false);
+    expect((await rawClient().collectionExists(store.metaCollectionName)).exists).toBe(true);
+    expect((await store.listCollections()).map((c) => c.name)).toContain("kept");
+    await store.deleteCollection("kept");
+  });
+
+  it("keeps a document whole when two replaces of it run at once", async () => {
+    const store = await open();
+    await store.ensureCollection("racing", signature);
+    const a = makeDocument("racing", "doc.md", [{ text: "Version A mentions ocelots.", seed: 41 }, { text: "More of version A.", seed: 42 }], { contentHash: "a" });
+    const b = makeDocument("racing", "doc.md", [{ text: "Version B mentions pangolins.", seed: 43 }], { contentHash: "b" });
+    await Promise.all([store.replaceDocument(a.document, a.chunks), store.replaceDocument(b.document, b.chunks)]);
+    // Writes run in call order, so B (the later call) is the current version, and its chunks are all there.
+    expect(await store.getDocument("racing", "doc.md")).toMatchObject({ contentHash: "b", chunkCount: 1 });
+    const hits = await store.searchDense({ collection: "racing", text: "", vector: b.chunks[0]!.vector, limit: 5 });
+    expect(hits.map((h) => h.text)).toEqual(["Version B mentions pangolins."]);
+    expect((await rawClient().count(store.qdrantCollectionName("racing"), { exact: true })).count).toBe(1);
+    await store.deleteCollection("racing");
+  });
+
+  it("does not bring back the documents of an interrupted delete when the collection is created again", async () => {
+    const store = await open();
+    await store.ensureCollection("ghosts", signature);
+    const { document, chunks } = makeDocument("ghosts", "old.md", [{ text: "An old document.", seed: 51 }]);
+    await store.replaceDocument(document, chunks);
+    // A delete that died after dropping the record and the Qdrant collection, before the document records.
+    const client = rawClient();
+    await client.delete(store.metaCollectionName, { wait: true, points: [collectionPointId("ghosts")] });
+    await client.deleteCollection(store.qdrantCollectionName("ghosts"));
+
+    expect(await store.ensureCollection("ghosts", signature)).toMatchObject({ documentCount: 0, chunkCount: 0 });
+    expect(await store.listDocuments("ghosts")).toEqual([]);
+    await store.deleteCollection("ghosts");
   });
 });

@@ -87,7 +87,7 @@ describe("requests the Qdrant engine sends", () => {
       { vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } },
     ]);
     expect(sent("PUT", "/collections/t_docs/index").map((r) => r.body)).toEqual(
-      ["collection", "acl", "tags", "documentId"].map((field_name) => ({ field_name, field_schema: "keyword" })),
+      ["collection", "acl", "tags", "documentId", "generation"].map((field_name) => ({ field_name, field_schema: "keyword" })),
     );
   });
 
@@ -130,5 +130,27 @@ describe("requests the Qdrant engine sends", () => {
   it("deletes a document's chunks by a documentId filter", () => {
     const deletes = sent("POST", "/collections/t_docs/points/delete").map((r) => r.body);
     expect(deletes.at(-1)).toEqual({ filter: { must: [{ key: "documentId", match: { value: "guide/wal.md" } }] } });
+  });
+
+  it("runs two replaces of one document one after the other, so neither deletes the other's chunks", async () => {
+    const from = requests.length;
+    const a = makeDocument("docs", "race.md", [{ text: "Version A." }], { contentHash: "a" }, 4);
+    const b = makeDocument("docs", "race.md", [{ text: "Version B." }], { contentHash: "b" }, 4);
+    await Promise.all([store.replaceDocument(a.document, a.chunks), store.replaceDocument(b.document, b.chunks)]);
+    const writes = requests.slice(from).filter((r) => r.path.startsWith("/collections/t_docs/points") && r.method !== "GET" && !r.path.endsWith("/query"));
+    const text = (r: RecordedRequest) => JSON.stringify(r.body);
+    // A's upsert, A's cleanup of other generations, then B's upsert and B's cleanup: never interleaved.
+    expect(writes.map((r) => (r.method === "PUT" ? (text(r).includes("Version A") ? "upsert A" : "upsert B") : "cleanup"))).toEqual([
+      "upsert A",
+      "cleanup",
+      "upsert B",
+      "cleanup",
+    ]);
+  });
+
+  it("refuses to drop the meta collection as a Lore collection", async () => {
+    const from = requests.length;
+    expect(await store.deleteCollection("_meta")).toBe(false);
+    expect(requests.slice(from).filter((r) => r.method === "DELETE" || r.path.endsWith("/points/delete"))).toEqual([]);
   });
 });
