@@ -1,5 +1,5 @@
 import type { ChatMessage, GenerationUsage, TextGenerator } from "../inference/types.js";
-import { keyTokens, scoreSupport, type SupportScore } from "../verification/index.js";
+import { endsWithAbbreviation, keyTokens, scoreSupport, type SupportScore } from "../verification/index.js";
 import type { ScoredCandidate } from "./evidenceScorer.js";
 
 /** One numbered piece of evidence shown to the model. */
@@ -86,7 +86,6 @@ export function selectDraftEvidence(
 }
 
 const CITATION = /\[(\d+(?:\s*[,;]\s*\d+)*)\]/g;
-const ABBREVIATION_BEFORE_DOT = /(?:^|\s)(?:e\.g|i\.e|etc|vs|cf|no|approx)$/i;
 
 /**
  * Cuts streamed text into sentences as soon as they are complete. A sentence is complete at
@@ -143,7 +142,7 @@ export class StreamingSentenceCutter {
         if (!/^\s+\[\d/.test(rest)) return end;
         continue;
       }
-      if (ch === "." && ABBREVIATION_BEFORE_DOT.test(text.slice(0, i))) continue;
+      if (ch === "." && endsWithAbbreviation(text, i)) continue;
       if (/^\p{Ll}$/u.test(next[1]!)) continue; // a lowercase continuation: a command or an abbreviation
       return end;
     }

@@ -1,4 +1,4 @@
-export { splitSentences, type SentenceSpan } from "./sentenceSplitter.js";
+export { endsWithAbbreviation, splitSentences, type SentenceSpan } from "./sentenceSplitter.js";
 export { contentStems, keyTokens, containsToken, stem, stemSet, words, isStopword, namedTerms } from "./terms.js";
 export { scoreSupport, cosine, type SupportInput, type SupportScore, type SupportOptions, type EvidenceText } from "./supportScorer.js";
 export { askCoverage, askedPart, questionCoverage, type AskCoverage, type QuestionCoverage, type CoverageTerm } from "./questionCoverage.js";

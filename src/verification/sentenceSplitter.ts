@@ -11,6 +11,12 @@ const ABBREVIATIONS = new Set([
   "e.g", "i.e", "cf", "vs", "mr", "mrs", "ms", "dr", "prof", "fig", "no", "nr", "st", "approx", "resp", "incl", "esp", "viz", "al", "ch", "sec", "vol", "p", "pp",
 ]);
 
+/** Whether the period at `dot` closes an abbreviation ("e.g.", "cf.", "no.") rather than a sentence. */
+export function endsWithAbbreviation(text: string, dot: number): boolean {
+  const word = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, dot - 12), dot))?.[1]?.toLowerCase() ?? "";
+  return ABBREVIATIONS.has(word) || ABBREVIATIONS.has(word.replace(/^.*\./, ""));
+}
+
 const CLOSERS = `"')]}»”’`;
 
 function isBoundaryAfterPunct(text: string, dot: number): { end: number; next: number } | undefined {
@@ -25,8 +31,7 @@ function isBoundaryAfterPunct(text: string, dot: number): { end: number; next: n
   // A lowercase continuation is a command, a path or an abbreviation, not a new sentence.
   if (!/[\p{Lu}\p{N}"'“‘(\[]/u.test(following)) return undefined;
   if (text[dot] === ".") {
-    const word = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, dot - 12), dot))?.[1]?.toLowerCase() ?? "";
-    if (ABBREVIATIONS.has(word) || ABBREVIATIONS.has(word.replace(/^.*\./, ""))) return undefined;
+    if (endsWithAbbreviation(text, dot)) return undefined;
     if (/^\p{Lu}$/u.test(text.slice(dot - 1, dot)) && (dot < 2 || /\s/.test(text[dot - 2]!))) return undefined; // initials: "J. Smith"
   }
   return { end, next };

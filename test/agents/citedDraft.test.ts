@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LeadInGate, parseCitations, selectDraftEvidence, StreamingSentenceCutter, verifyDraftSentence, type DraftEvidence } from "../../src/agents/citedDraft.js";
 import type { ScoredCandidate } from "../../src/agents/evidenceScorer.js";
+import { splitSentences } from "../../src/verification/index.js";
 
 function candidate(id: number, text: string): ScoredCandidate {
   const hit = {
@@ -50,6 +51,14 @@ describe("StreamingSentenceCutter", () => {
     expect(out).toEqual(["Edit /etc/cron.allow, e.g. with vi.", "Version 1.5 is current."]);
     // The last sentence may still get a citation: it waits for the next text or the end.
     expect(cutter.flush()).toEqual(["Then run x. ls -l shows it."]);
+  });
+
+  it("knows the same abbreviations as the evidence splitter, so a quoted sentence is cut where the evidence is", () => {
+    const text = "Dr. Smith wrote the module, cf. Section 4.2 of the guide. The daemon, etc. Restart it now. ";
+    const cutter = new StreamingSentenceCutter();
+    const streamed = [...cutter.push(text), ...cutter.flush()];
+    expect(streamed).toEqual(splitSentences(text).map((s) => s.text));
+    expect(streamed).toEqual(["Dr. Smith wrote the module, cf. Section 4.2 of the guide.", "The daemon, etc.", "Restart it now."]);
   });
 
   it("cuts at line breaks", () => {
