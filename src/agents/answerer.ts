@@ -300,13 +300,15 @@ export class Answerer {
     drafted = bestVerified ? 1 : best ? 1 : 0;
     dropped = best && !bestVerified ? 1 : 0;
     const coverage = questionCoverage(searchQuestion, kept.map((c) => c.text), allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`));
-    const unknownTerms = await findUnknownTerms(question, allHits, async (term) =>
+    // Only what is asked must be named by the knowledge base: the scene a user sets ("In CI the job
+    // should go red…", "The summary shows 72,704 bytes…") is theirs, and the documents need not name it.
+    const unknownTerms = await findUnknownTerms(askedPart(question), allHits, async (term) =>
       budget.takeToolCall("knowledge_search")
         ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])
         : undefined,
     );
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
-    const namedTerms = namedTermsInEvidence(question, unknownTerms, kept.map((c) => c.hit));
+    const namedTerms = namedTermsInEvidence(askedPart(question), unknownTerms, kept.map((c) => c.hit));
     const decision = decideAbstention(
       {
         coverage,

@@ -1,4 +1,4 @@
-import { splitSentences } from "../verification/index.js";
+import { keyTokens, splitSentences, type SentenceSpan } from "../verification/index.js";
 import type { EvidenceCandidate } from "./evidenceCandidates.js";
 
 export interface QuoteContextOptions {
@@ -71,7 +71,18 @@ export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly
 // Openings by which a sentence leans on the one before it: quoted alone, it answers half a question
 // ("As a consequence, they do not read /etc/hosts"); the sentence it leans on, alone, leaves out what
 // follows from it ("To prevent even this, expire the account").
-const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|this (?:is why|means)|that is why|for this reason)\b/i;
+const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|to do (?:so|this|that)|this (?:is why|means)|that is why|for this reason)\b/i;
+
+/**
+ * Whether a span is the term of a definition list, as option references write them: a line of its
+ * own that opens with an option, setting or identifier ("--track-fds=<yes|no|all> [default: no]"), with its
+ * description in the next paragraph ("When enabled, Valgrind prints …"). The description's first
+ * sentence means nothing without it.
+ */
+function isTermLine(span: SentenceSpan): boolean {
+  const text = span.text;
+  return !text.includes("\n") && /^[-\p{L}\d`<]/u.test(text) && !/[.!?:;,]$/.test(text) && text.split(/\s+/).length <= 10 && keyTokens(text.split(/\s/, 1)[0]!).length > 0;
+}
 
 /**
  * The candidate's quote extended, verbatim, over the next sentence of its chunk when that sentence
@@ -85,7 +96,9 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   if (first < 0 || last < 0) return candidate;
   const before = spans[first - 1];
   const after = spans[last + 1];
-  const start = before && LEANS_ON_PREVIOUS.test(candidate.text) && !before.text.includes("\n") ? before.start : candidate.start;
+  const opensParagraph = (previous: SentenceSpan, next: { start: number }) => hit.text.slice(previous.end - hit.start, next.start - hit.start).includes("\n");
+  const leansBack = before && ((LEANS_ON_PREVIOUS.test(candidate.text) && !before.text.includes("\n")) || (isTermLine(before) && opensParagraph(before, candidate)));
+  const start = leansBack ? before.start : candidate.start;
   const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;
   return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };

@@ -48,7 +48,7 @@ export interface AskCoverage {
 }
 
 // A leading clause that sets the scene ("After upgrading OpenSSL, how do I …") is not what is asked.
-const SCENE_CLAUSE = /^(?:after|before|if|when|once|since|because|while|although|now that)\b[^,?]*,\s*/i;
+const SCENE_CLAUSE = /^(?:after|before|if|when|once|since|because|while|although|now that)\b[^,:?]*(?:,|:(?=\s))\s*/i;
 
 /**
  * What the question asks, apart from the scene it sets: its question sentences (the whole text when

@@ -96,6 +96,16 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
     expect(response.trace.some((t) => t.type === "verify" && t.data["abstain"] === true)).toBe(true);
   });
 
+  it("answers when only the scene the user sets names something the knowledge base never mentions, and abstains when the ask does", async () => {
+    // "Kubernetes" is the user's own setting; the ask (which port) is in the knowledge base.
+    const scene = await answerer.askComplete({ question: "Our Kubernetes probes cannot reach the frobnicator daemon. Which port does it listen on?", collection: "kb" });
+    expect(scene.abstained).toBe(false);
+    expect(scene.answer).toContain("7431");
+    const ask = await answerer.askComplete({ question: "Which port does the frobnicator daemon use for its Kubernetes readiness probe?", collection: "kb" });
+    expect(ask.abstained).toBe(true);
+    expect(ask.trace.some((t) => t.type === "verify" && JSON.stringify(t.data["reasons"] ?? []).includes("kubernetes"))).toBe(true);
+  });
+
   it("stops with an ABORTED error when the caller aborts mid-question", async () => {
     const controller = new AbortController();
     const events: AskEvent[] = [];

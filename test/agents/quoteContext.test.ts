@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
-import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
+import { buildCandidates, type EvidenceCandidate } from "../../src/agents/evidenceCandidates.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
 const START = 1000;
@@ -20,6 +20,12 @@ const hit: SearchHit = { chunkId: "proxy#2", documentId: "proxy", collection: "t
 const candidates = buildCandidates([{ stepId: 1, hits: [hit] }]);
 const byText = (prefix: string) => candidates.find((c) => c.text.startsWith(prefix))!;
 const inDocument = (c: { start: number; end: number }) => text.slice(c.start - START, c.end - START);
+
+/** The candidate sentences of a one-chunk document, found by how they start. */
+function sentenceFinder(documentId: string, body: string): (prefix: string) => EvidenceCandidate {
+  const sentences = buildCandidates([{ stepId: 1, hits: [{ ...hit, chunkId: `${documentId}#0`, documentId, text: body, start: 0, end: body.length }] }]);
+  return (prefix) => sentences.find((c) => c.text.startsWith(prefix))!;
+}
 
 describe("withAnnouncedListing", () => {
   it("quotes a lead-in with the caption and listing it announces, verbatim, up to the next paragraph of running text", () => {
@@ -84,9 +90,7 @@ describe("withDependentSentences", () => {
     "To prevent even this, expire the account with chage -E 1.",
     "Other tools read /etc/nsswitch.conf.",
   ].join(" ");
-  const proseHit = { ...hit, chunkId: "dns#0", documentId: "dns", text: prose, start: 0, end: prose.length };
-  const sentences = buildCandidates([{ stepId: 1, hits: [proseHit] }]);
-  const find = (prefix: string) => sentences.find((c) => c.text.startsWith(prefix))!;
+  const find = sentenceFinder("dns", prose);
 
   it("quotes the sentence before a sentence that leans on it, and the sentence after one that is leant on", () => {
     expect(withDependentSentences(find("As a consequence")).text).toBe(`${find("Be aware").text} ${find("As a consequence").text}`);
@@ -97,6 +101,38 @@ describe("withDependentSentences", () => {
   it("keeps one quote when two selected sentences lean on each other", () => {
     const chosen = withQuoteContext([find("Be aware"), find("As a consequence"), find("Other tools")], { followNextLeadIn: false });
     expect(chosen.map((c) => c.text)).toEqual([`${find("Be aware").text} ${find("As a consequence").text}`, find("Other tools").text]);
+  });
+});
+
+describe("withDependentSentences in option references", () => {
+  const reference = [
+    "Branch prediction statistics are not collected by default. To do so, add the option --branch-sim=yes.",
+    "",
+    "--track-fds=<yes|no|all> [default: no]",
+    "",
+    "When enabled, Valgrind prints a list of open file descriptors on exit.",
+    "",
+    "CAUTION IPv6 tunneling and firewalls",
+    "",
+    "Tunnels need the firewall to accept protocol 41.",
+    "",
+    "→ https://lists.example.org/ipv6/",
+    "",
+    "The list discusses tunnels.",
+  ].join("\n");
+  const find = sentenceFinder("ref", reference);
+
+  it("quotes an option's description with the option line it describes", () => {
+    expect(withDependentSentences(find("When enabled")).text).toBe("--track-fds=<yes|no|all> [default: no]\n\nWhen enabled, Valgrind prints a list of open file descriptors on exit.");
+  });
+
+  it("quotes 'To do so, …' with what it does", () => {
+    expect(withDependentSentences(find("To do so")).text).toBe(find("Branch prediction").text + " " + find("To do so").text);
+  });
+
+  it("leaves a paragraph after a title or a link line as it is", () => {
+    expect(withDependentSentences(find("Tunnels need"))).toBe(find("Tunnels need"));
+    expect(withDependentSentences(find("The list discusses"))).toBe(find("The list discusses"));
   });
 });
 

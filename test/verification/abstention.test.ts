@@ -45,6 +45,8 @@ describe("questionCoverage and decideAbstention", () => {
     const decision = decideAbstention({ coverage, askCoverage: ask, topSimilarity: 0.5, keptSentences: 1 });
     expect(decision.abstain).toBe(true);
     expect(decision.reasons.join(" ")).toMatch(/1 of the 6 words of what is asked/);
+    // A scene ending in a colon is a scene too.
+    expect(askedPart("Before I switch on origin tracking on a small CI runner: how much memory does it cost?")).toBe("how much memory does it cost?");
     // Evidence about the ask answers; a short ask ("What's the quickest way?") leans on its context and is not checked.
     const onAsk = askCoverage(question, ["After a library upgrade, needrestart lists the running services that still use the old library so they can be restarted."]);
     expect(decideAbstention({ coverage, askCoverage: onAsk, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
