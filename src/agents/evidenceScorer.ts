@@ -103,8 +103,8 @@ function idfTable(candidates: readonly EvidenceCandidate[]): (term: string) => n
  * Scores every candidate sentence as an answer to the question. General signals only:
  * meaning (embedding similarity), the question's distinguishing words (IDF over the retrieved
  * chunks, so topic words shared by every chunk weigh little), exact identifiers, the chunk's
- * retrieval rank and the neighbouring sentences. Fragments and headings are damped because they
- * carry no statement to quote.
+ * retrieval rank and the neighbouring sentences. Fragments, headings and the document's own
+ * questions (a FAQ entry's title) are damped because they carry no statement to quote.
  */
 export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
   const weights = input.weights ?? DEFAULT_WEIGHTS;
@@ -133,7 +133,7 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
     const wordCount = c.text.split(/\s+/).length;
     // A shell command line is short but complete: it is what a "how do I" question asks for.
     const commandAnswer = form === 1 && CODE_LINE.test(c.text);
-    const fragment = !commandAnswer && (wordCount < 5 || (!/[.!?:;)"”]$/.test(c.text) && wordCount < 9)) ? 0.6 : 1;
+    const fragment = !commandAnswer && (wordCount < 5 || (!/[.!?:;)"”]$/.test(c.text) && wordCount < 9) || /\?["”’)]?$/.test(c.text)) ? 0.6 : 1;
     const total =
       fragment *
       (weights.similarity * similarity + weights.lexical * lex + weights.keyTokens * keys + weights.context * context + weights.answerForm * form + weights.rank / (1 + c.chunkRank));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
-import { scoreCandidates, selectEvidence } from "../../src/agents/evidenceScorer.js";
+import { rankByScore, scoreCandidates, selectEvidence } from "../../src/agents/evidenceScorer.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
 function hit(documentId: string, index: number, text: string): SearchHit {
@@ -47,6 +47,14 @@ describe("scoreCandidates answer form", () => {
     const text = "Each line of the file describes a server through 7 fields. The file lists the servers.";
     const numeric = scoreCandidates({ question: "How many fields describe a server in the file?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("inetd.html", 0, text)] }]), candidateVectors: [] });
     expect(numeric.map((c) => c.score.answerForm)).toEqual([1, 0]);
+  });
+
+  it("damps a question the document asks (a FAQ entry's title): it restates a question, it answers none", () => {
+    const text = "Why doesn't Memcheck find the array overruns in this program? Memcheck doesn't do bounds checking on global or stack arrays.";
+    const scored = scoreCandidates({ question: "Why doesn't Memcheck find array overruns?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("faq.html", 0, text)] }]), candidateVectors: [] });
+    // The FAQ title shares more of the question's words, yet the statement after it ranks first.
+    expect(scored[0]!.score.lexical).toBeGreaterThan(scored[1]!.score.lexical);
+    expect(rankByScore(scored)[0]!.text).toBe("Memcheck doesn't do bounds checking on global or stack arrays.");
   });
 });
 
