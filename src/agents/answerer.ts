@@ -7,7 +7,7 @@ import { askCoverage, askedPart, decideAbstention, judgeSupport, namedTerms as n
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
-import { withQuoteContext } from "./quoteContext.js";
+import { withQuoteContext, type Labelled } from "./quoteContext.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
 import { asksForCode, DEFAULT_WEIGHTS, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
@@ -352,6 +352,20 @@ export class Answerer {
       return { type: "sentence", index: response.sentences.length - 1, sentence };
     };
     const emit = (c: ScoredCandidate, v: VerifiedSentence): AskEvent => emitCiting([c], v);
+    // A quote from an option's description is preceded by the option's line (its label), once.
+    const labelsShown: ScoredCandidate[] = [];
+    const holds = (outer: ScoredCandidate, inner: ScoredCandidate) => outer.hit.documentId === inner.hit.documentId && outer.start <= inner.start && inner.end <= outer.end;
+    const emitQuote = function* (c: Labelled<ScoredCandidate>, v: VerifiedSentence): Generator<AskEvent> {
+      const label = c.label;
+      if (label && ![...selected, ...labelsShown].some((s) => holds(s, label))) {
+        const lv = verify(label);
+        if (lv) {
+          labelsShown.push(label);
+          yield emit(label, lv);
+        }
+      }
+      yield emit(c, v);
+    };
 
     let answerMode = request.options?.answerMode ?? this.options.answerMode ?? "extractive";
     if (answerMode === "generative" && !this.options.generator) {
@@ -425,14 +439,14 @@ export class Answerer {
       }
     }
     if (!decision.abstain && !response.abstained && response.sentences.length === 0) {
-      if (best && bestVerified) yield emit(best, bestVerified);
+      if (best && bestVerified) yield* emitQuote(best, bestVerified);
       const chosen = early ?? (await runChooser());
       if (signal.aborted) throw new AbortedError();
       const picked = chosen.picked.filter((c) => c !== best);
       const rest = picked.length > 0 ? picked : selected.slice(1);
-      for (const c of orderForReading(rest).slice(0, maxSentences - response.sentences.length)) {
+      for (const c of orderForReading(rest).slice(0, maxSentences - (response.sentences.length - labelsShown.length))) {
         const v = verify(c);
-        if (v) yield emit(c, v);
+        if (v) yield* emitQuote(c, v);
       }
     }
     if (response.sentences.length > 0) response.answer = response.sentences.map((s) => `${s.text} ${s.citations.map((c) => `[${c.n}]`).join("")}`).join(" ");

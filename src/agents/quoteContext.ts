@@ -60,8 +60,12 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
  * withDependentSentences). A selected sentence that another extended quote already holds is dropped
  * rather than quoted twice.
  */
-export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): T[] {
-  const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(c, options)));
+export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): Labelled<T>[] {
+  const expanded = selected.map((c): Labelled<T> => {
+    const quote = withDependentSentences(withAnnouncedListing(c, options));
+    const label = describedTerm(quote);
+    return label ? { ...quote, label } : quote;
+  });
   // A quote inside another one (or equal to an earlier one: two sentences that lean on each other) is dropped.
   const within = (c: T, i: number) => (other: T, j: number) =>
     j !== i && other.hit.documentId === c.hit.documentId && other.start <= c.start && c.end <= other.end && (other.start < c.start || c.end < other.end || j < i);
@@ -82,6 +86,25 @@ const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefor
 function isTermLine(span: SentenceSpan): boolean {
   const text = span.text;
   return !text.includes("\n") && /^[-\p{L}\d`<]/u.test(text) && !/[.!?:;,]$/.test(text) && text.split(/\s+/).length <= 10 && keyTokens(text.split(/\s/, 1)[0]!).length > 0;
+}
+
+/** A quote, with the term line it describes when it sits in an option's description (see describedTerm). */
+export type Labelled<T extends EvidenceCandidate> = T & { label?: T };
+
+/**
+ * The term line of the option description a quote sits in, as a quote of its own (same passage and
+ * scores), to be shown right before the quote: "This option specifies the maximum total size of the queue" names no option, and the
+ * reader needs "--freelist-vol=<number> [default: 20000000]" to act on it. Undefined when the quote is
+ * not in the first paragraph after a term line, or already starts with it.
+ */
+export function describedTerm<T extends EvidenceCandidate>(quote: T): T | undefined {
+  const { hit } = quote;
+  const before = hit.text.slice(0, quote.start - hit.start);
+  const paragraphStart = before.lastIndexOf("\n\n");
+  if (paragraphStart < 0) return undefined;
+  const previous = splitSentences(before.slice(0, paragraphStart), hit.start).at(-1);
+  if (!previous || !isTermLine(previous) || before.slice(previous.end - hit.start, paragraphStart).trim() !== "") return undefined;
+  return { ...quote, start: previous.start, end: previous.end, text: previous.text };
 }
 
 /**

@@ -25,6 +25,17 @@ const DOCS: Record<string, string> = {
     "",
     "Readings are kept for 14 days in /var/lib/frobnicator. Older readings are compressed into monthly archives.",
   ].join("\n"),
+  "frobctl.md": [
+    "# frobctl options",
+    "",
+    "--sample-interval=<seconds> [default: 30]",
+    "",
+    "The frobnicator polls each sensor on a fixed schedule. This option sets the number of seconds between two polls of a sensor.",
+    "",
+    "--quiet",
+    "",
+    "Suppresses progress messages.",
+  ].join("\n"),
   "operations.md": [
     "# Operations handbook",
     "",
@@ -104,6 +115,18 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
     const ask = await answerer.askComplete({ question: "Which port does the frobnicator daemon use for its Kubernetes readiness probe?", collection: "kb" });
     expect(ask.abstained).toBe(true);
     expect(ask.trace.some((t) => t.type === "verify" && JSON.stringify(t.data["reasons"] ?? []).includes("kubernetes"))).toBe(true);
+  });
+
+  it("shows the option line before a quote from that option's description, citing it", async () => {
+    const response = await answerer.askComplete({ question: "How do I change the number of seconds between two polls of a sensor?", collection: "kb" });
+    expect(response.abstained).toBe(false);
+    const texts = response.sentences.map((s) => s.text);
+    const quote = texts.indexOf("This option sets the number of seconds between two polls of a sensor.");
+    expect(quote).toBeGreaterThan(0);
+    expect(texts[quote - 1]).toBe("--sample-interval=<seconds> [default: 30]");
+    const label = response.sentences[quote - 1]!.citations[0]!;
+    expect(texts.filter((t) => t === texts[quote - 1])).toHaveLength(1);
+    expect(response.citations.find((c) => c.n === label.n)?.quote).toBe("--sample-interval=<seconds> [default: 30]");
   });
 
   it("stops with an ABORTED error when the caller aborts mid-question", async () => {

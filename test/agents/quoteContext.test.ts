@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
+import { describedTerm, withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
 import { buildCandidates, type EvidenceCandidate } from "../../src/agents/evidenceCandidates.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
@@ -128,6 +128,22 @@ describe("withDependentSentences in option references", () => {
 
   it("quotes 'To do so, …' with what it does", () => {
     expect(withDependentSentences(find("To do so")).text).toBe(find("Branch prediction").text + " " + find("To do so").text);
+  });
+
+  it("labels a later sentence of an option's description with the option line, and nothing else", () => {
+    const described = sentenceFinder(
+      "opts",
+      ["--freelist-vol=<number> [default: 20000000]", "", "Freed blocks wait in a queue. This option specifies the maximum total size of the queue.", "", "A later paragraph says more."].join("\n"),
+    );
+    expect(describedTerm(described("This option"))?.text).toBe("--freelist-vol=<number> [default: 20000000]");
+    // The first sentence is quoted with the option line itself, so it needs no label.
+    const first = withDependentSentences(described("Freed blocks"));
+    expect(first.text.startsWith("--freelist-vol")).toBe(true);
+    expect(describedTerm(first)).toBeUndefined();
+    expect(describedTerm(described("A later paragraph"))).toBeUndefined();
+    const [labelled] = withQuoteContext([described("This option")], { followNextLeadIn: false });
+    expect(labelled!.text).toBe("This option specifies the maximum total size of the queue.");
+    expect(labelled!.label?.text).toBe("--freelist-vol=<number> [default: 20000000]");
   });
 
   it("leaves a paragraph after a title or a link line as it is", () => {
