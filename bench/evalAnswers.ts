@@ -146,7 +146,7 @@ const table = [
   `| ${result.accuracy} | ${result.accuracyReferenceConsistent} | ${result.abstention} | ${result.falseAbstention} | ${result.citationPrecision} | ${result.spanCitationPrecision} | ${result.unsupportedRate} | ${result.firstSentenceP50Ms} ms | ${result.latencyP50Ms} ms | ${result.latencyP95Ms} ms |`,
 ].join("\n");
 process.stdout.write(`${table}\n${byType.join(", ")}; usable model choices ${modelChoices}/${outcomes.length}; limits hit ${JSON.stringify(limitCounts)}\n`);
-if (values.details) writeFileSync(values.details, JSON.stringify(outcomes.map((o) => ({ id: o.question.id, type: o.question.type, correct: o.correct, answer: o.response.answer, abstained: o.response.abstained, trace: o.response.trace })), null, 1));
+if (values.details) writeFileSync(values.details, JSON.stringify(outcomes.map((o) => ({ id: o.question.id, type: o.question.type, correct: o.correct, answer: o.response.answer, abstained: o.response.abstained, cited: o.cited, citedChunkHits: o.citedChunkHits, citedSources: o.response.citations.map((c) => c.source), trace: o.response.trace })), null, 1));
 const setName = basename(resolve(setDir));
 // The dev set's section keeps the measured ablations; every other set gets a section of its own.
 const DEV_SET = "debian-handbook";
