@@ -107,6 +107,7 @@ describe("withDependentSentences", () => {
 describe("withDependentSentences in option references", () => {
   const reference = [
     "Branch prediction statistics are not collected by default. To do so, add the option --branch-sim=yes.",
+    "Statically linked malloc functions are not replaced. The workaround is to link dynamically.",
     "",
     "--track-fds=<yes|no|all> [default: no]",
     "",
@@ -126,8 +127,9 @@ describe("withDependentSentences in option references", () => {
     expect(withDependentSentences(find("When enabled")).text).toBe("--track-fds=<yes|no|all> [default: no]\n\nWhen enabled, Valgrind prints a list of open file descriptors on exit.");
   });
 
-  it("quotes 'To do so, …' with what it does", () => {
+  it("quotes 'To do so, …' with what it does, and a problem with 'The workaround is …'", () => {
     expect(withDependentSentences(find("To do so")).text).toBe(find("Branch prediction").text + " " + find("To do so").text);
+    expect(withDependentSentences(find("Statically linked")).text).toBe(find("Statically linked").text + " " + find("The workaround").text);
   });
 
   it("labels a later sentence of an option's description with the option line, and nothing else", () => {
