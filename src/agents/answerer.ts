@@ -3,11 +3,11 @@ import type { Embedder, GenerationUsage, TextGenerator } from "../inference/type
 import type { SearchHit } from "../retrieval/types.js";
 import { AbortedError, LoreError, isAbortError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
-import { askCoverage, askedPart, decideAbstention, judgeSupport, namedTerms as namedTermsOf, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
+import { askCoverage, askedPart, decideAbstention, namingPart, judgeSupport, namedTerms as namedTermsOf, questionCoverage, scoreSupport, type AbstentionPolicyOptions } from "../verification/index.js";
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
-import { withQuoteContext, type Labelled } from "./quoteContext.js";
+import { describedTerm, withQuoteContext } from "./quoteContext.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
 import { asksForCode, DEFAULT_WEIGHTS, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
@@ -221,7 +221,7 @@ export class Answerer {
     // What is asked, without the scene a user sets first ("I compiled a Perl module by hand, but …"),
     // is scored too: a paraphrase of the ask is otherwise outweighed by sentences about the scene.
     const asked = askedPart(searchQuestion);
-    const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : []), ...(asked !== searchQuestion ? [asked] : []), ...focuses];
+    const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : []), ...(asked && asked !== searchQuestion ? [asked] : []), ...focuses];
     const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
     const queryVectors = vectors ? vectors.slice(0, queries.length) : [];
     const candidateVectors = vectors ? vectors.slice(queries.length) : candidates.map(() => undefined);
@@ -302,17 +302,20 @@ export class Answerer {
     const coverage = questionCoverage(searchQuestion, kept.map((c) => c.text), allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`));
     // Only what is asked must be named by the knowledge base: the scene a user sets ("In CI the job
     // should go red…", "The summary shows 72,704 bytes…") is theirs, and the documents need not name it.
-    const unknownTerms = await findUnknownTerms(askedPart(question), allHits, async (term) =>
+    // A generic ask ("Is that possible?") names nothing, so then the whole question counts.
+    const unknownTerms = await findUnknownTerms(namingPart(question), allHits, async (term) =>
       budget.takeToolCall("knowledge_search")
         ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])
         : undefined,
     );
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
+    // The evidence must name what the ask names; the scene's names ("a Windows-generated file") it need not.
     const namedTerms = namedTermsInEvidence(askedPart(question), unknownTerms, kept.map((c) => c.hit));
+    const ask = askCoverage(searchQuestion, kept.map((c) => c.text));
     const decision = decideAbstention(
       {
         coverage,
-        askCoverage: askCoverage(searchQuestion, kept.map((c) => c.text)),
+        askCoverage: ask,
         ...(this.cache ? { topSimilarity } : {}),
         keptSentences: kept.length,
         unknownTerms,
@@ -321,7 +324,7 @@ export class Answerer {
       },
       this.options.abstention,
     );
-    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, unknownTerms, namedTerms, topSimilarity, modelAnswerable: early?.answerable });
+    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, askCoverage: { coverage: ask.coverage, terms: ask.terms.length }, unknownTerms, namedTerms, topSimilarity, modelAnswerable: early?.answerable });
 
     const response: AskResponse = {
       conversationId,
@@ -355,8 +358,9 @@ export class Answerer {
     // A quote from an option's description is preceded by the option's line (its label), once.
     const labelsShown: ScoredCandidate[] = [];
     const holds = (outer: ScoredCandidate, inner: ScoredCandidate) => outer.hit.documentId === inner.hit.documentId && outer.start <= inner.start && inner.end <= outer.end;
-    const emitQuote = function* (c: Labelled<ScoredCandidate>, v: VerifiedSentence): Generator<AskEvent> {
-      const label = c.label;
+    const emitQuote = function* (c: ScoredCandidate, v: VerifiedSentence): Generator<AskEvent> {
+      // Not when another quote of the answer holds the option line already.
+      const label = describedTerm(c);
       if (label && ![...selected, ...labelsShown].some((s) => holds(s, label))) {
         const lv = verify(label);
         if (lv) {

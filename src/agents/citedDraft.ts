@@ -142,7 +142,8 @@ export class StreamingSentenceCutter {
         if (!/^\s+\[\d/.test(rest)) return end;
         continue;
       }
-      if (ch === "." && endsWithAbbreviation(text, i)) continue;
+      // A citation after the period ("500 ms. [1]") always ends the sentence, whatever the word before it.
+      if (ch === "." && end === i + 1 && endsWithAbbreviation(text, i)) continue;
       if (/^\p{Ll}$/u.test(next[1]!)) continue; // a lowercase continuation: a command or an abbreviation
       return end;
     }

@@ -1,4 +1,5 @@
 import { keyTokens, splitSentences, type SentenceSpan } from "../verification/index.js";
+import type { SearchHit } from "../retrieval/types.js";
 import type { EvidenceCandidate } from "./evidenceCandidates.js";
 
 export interface QuoteContextOptions {
@@ -60,12 +61,8 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
  * withDependentSentences). A selected sentence that another extended quote already holds is dropped
  * rather than quoted twice.
  */
-export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): Labelled<T>[] {
-  const expanded = selected.map((c): Labelled<T> => {
-    const quote = withDependentSentences(withAnnouncedListing(c, options));
-    const label = describedTerm(quote);
-    return label ? { ...quote, label } : quote;
-  });
+export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): T[] {
+  const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(c, options)));
   // A quote inside another one (or equal to an earlier one: two sentences that lean on each other) is dropped.
   const within = (c: T, i: number) => (other: T, j: number) =>
     j !== i && other.hit.documentId === c.hit.documentId && other.start <= c.start && c.end <= other.end && (other.start < c.start || c.end < other.end || j < i);
@@ -83,13 +80,16 @@ const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefor
  * description in the next paragraph ("When enabled, Valgrind prints …"). The description's first
  * sentence means nothing without it.
  */
-function isTermLine(span: SentenceSpan): boolean {
+function isTermLine(span: SentenceSpan, chunk: SearchHit): boolean {
   const text = span.text;
-  return !text.includes("\n") && /^[-\p{L}\d`<]/u.test(text) && !/[.!?:;,]$/.test(text) && text.split(/\s+/).length <= 10 && keyTokens(text.split(/\s/, 1)[0]!).length > 0;
+  const startsLine = span.start === chunk.start || chunk.text[span.start - chunk.start - 1] === "\n";
+  const first = text.split(/\s/, 1)[0]!;
+  return startsLine && !text.includes("\n") && !/[.!?:;,]$/.test(text) && text.split(/\s+/).length <= 10 && TERM.test(first) && !first.includes("/");
 }
 
-/** A quote, with the term line it describes when it sits in an option's description (see describedTerm). */
-export type Labelled<T extends EvidenceCandidate> = T & { label?: T };
+// What a definition list's term opens with: an option ("--track-fds=…", "-v"), inline code, or an
+// identifier ("RUNNING_ON_VALGRIND", "Acquire::http", "fs.readFile(path)"); not a word, a number or a URL.
+const TERM = /^(?:--?[\p{L}\d]|`|[\p{L}][\p{L}\d]*(?:[_=(]|::|\.[\p{L}]))/u;
 
 /**
  * The term line of the option description a quote sits in, as a quote of its own (same passage and
@@ -101,9 +101,9 @@ export function describedTerm<T extends EvidenceCandidate>(quote: T): T | undefi
   const { hit } = quote;
   const before = hit.text.slice(0, quote.start - hit.start);
   const paragraphStart = before.lastIndexOf("\n\n");
-  if (paragraphStart < 0) return undefined;
+  if (paragraphStart < 0 || isTermLine(quote, hit)) return undefined;
   const previous = splitSentences(before.slice(0, paragraphStart), hit.start).at(-1);
-  if (!previous || !isTermLine(previous) || before.slice(previous.end - hit.start, paragraphStart).trim() !== "") return undefined;
+  if (!previous || !isTermLine(previous, hit) || before.slice(previous.end - hit.start, paragraphStart).trim() !== "") return undefined;
   return { ...quote, start: previous.start, end: previous.end, text: previous.text };
 }
 
@@ -120,7 +120,9 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   const before = spans[first - 1];
   const after = spans[last + 1];
   const opensParagraph = (previous: SentenceSpan, next: { start: number }) => hit.text.slice(previous.end - hit.start, next.start - hit.start).includes("\n");
-  const leansBack = before && ((LEANS_ON_PREVIOUS.test(candidate.text) && !before.text.includes("\n")) || (isTermLine(before) && opensParagraph(before, candidate)));
+  // A term line followed by another term line ("pg_ctl start …" then "pg_ctl stop …") is a listing, not a description.
+  const describes = before && isTermLine(before, hit) && opensParagraph(before, candidate) && !isTermLine(candidate, hit);
+  const leansBack = before && ((LEANS_ON_PREVIOUS.test(candidate.text) && !before.text.includes("\n")) || describes);
   const start = leansBack ? before.start : candidate.start;
   const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;

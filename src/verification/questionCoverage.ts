@@ -1,3 +1,4 @@
+import { splitSentences } from "./sentenceSplitter.js";
 import { containsToken, contentStems, keyTokens, stemSet } from "./terms.js";
 
 export interface CoverageTerm {
@@ -47,17 +48,29 @@ export interface AskCoverage {
   coverage: number;
 }
 
-// A leading clause that sets the scene ("After upgrading OpenSSL, how do I …") is not what is asked.
-const SCENE_CLAUSE = /^(?:after|before|if|when|once|since|because|while|although|now that)\b[^,:?]*(?:,|:(?=\s))\s*/i;
+// A leading clause that sets the scene ("After upgrading OpenSSL, how do I …", "Before I switch it on: how
+// much …") is not what is asked. "When should I …, and …" asks; a colon inside the clause ("at 02:30",
+// "Acquire::http") does not end it.
+const SCENE_CLAUSE =
+  /^(?:after|before|if|when|once|since|because|while|although|now that)\b(?!\s+(?:should|do|does|did|is|are|was|were|can|could|will|would|must|may|might|shall|has|have)\b)\s+(?:[^,:?]|:(?!\s))+(?:,|:(?=\s))\s*/i;
 
 /**
  * What the question asks, apart from the scene it sets: its question sentences (the whole text when
  * none ends with "?"), without a leading "After/If/When …," clause.
  */
 export function askedPart(question: string): string {
-  const sentences = question.trim().split(/(?<=[.!?])\s+/);
+  const sentences = splitSentences(question.trim()).map((s) => s.text);
   const asks = sentences.filter((s) => s.endsWith("?"));
   return (asks.length > 0 ? asks : sentences).map((s) => s.replace(SCENE_CLAUSE, "")).join(" ");
+}
+
+/**
+ * The text whose named terms the knowledge base must know: what is asked, unless that is too generic
+ * to name anything ("I want the daemon to answer Kubernetes probes. Is that possible?"), then the whole question.
+ */
+export function namingPart(question: string): string {
+  const asked = askedPart(question);
+  return contentStems(asked).length >= 2 ? asked : question;
 }
 
 /**

@@ -115,6 +115,9 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
     const ask = await answerer.askComplete({ question: "Which port does the frobnicator daemon use for its Kubernetes readiness probe?", collection: "kb" });
     expect(ask.abstained).toBe(true);
     expect(ask.trace.some((t) => t.type === "verify" && JSON.stringify(t.data["reasons"] ?? []).includes("kubernetes"))).toBe(true);
+    // An ask too generic to name anything ("Is that possible?") leaves the whole question to be checked.
+    const generic = await answerer.askComplete({ question: "I want the frobnicator daemon to answer Kubernetes readiness probes. Is that possible?", collection: "kb" });
+    expect(generic.abstained).toBe(true);
   });
 
   it("shows the option line before a quote from that option's description, citing it", async () => {

@@ -61,6 +61,14 @@ describe("StreamingSentenceCutter", () => {
     expect(streamed).toEqual(["Dr. Smith wrote the module, cf. Section 4.2 of the guide.", "The daemon, etc.", "Restart it now."]);
   });
 
+  it("ends a sentence at a period followed by a citation, even after a word that can be an abbreviation", () => {
+    const cutter = new StreamingSentenceCutter();
+    expect([...cutter.push("The default timeout is 500 ms. [1] Increase it with --timeout [2]. "), ...cutter.flush()]).toEqual([
+      "The default timeout is 500 ms. [1]",
+      "Increase it with --timeout [2].",
+    ]);
+  });
+
   it("cuts at line breaks", () => {
     const cutter = new StreamingSentenceCutter();
     expect(cutter.push("First line [1]\nSecond")).toEqual(["First line [1]"]);

@@ -143,9 +143,17 @@ describe("withDependentSentences in option references", () => {
     expect(first.text.startsWith("--freelist-vol")).toBe(true);
     expect(describedTerm(first)).toBeUndefined();
     expect(describedTerm(described("A later paragraph"))).toBeUndefined();
-    const [labelled] = withQuoteContext([described("This option")], { followNextLeadIn: false });
-    expect(labelled!.text).toBe("This option specifies the maximum total size of the queue.");
-    expect(labelled!.label?.text).toBe("--freelist-vol=<number> [default: 20000000]");
+  });
+
+  it("takes neither a command after a command, nor a URL, a numbered step or a title for a described term", () => {
+    const lines = sentenceFinder(
+      "cmds",
+      ["pg_ctl start -D /srv/db", "", "pg_ctl stop -D /srv/db", "", "https://lists.example.org/ipv6/", "", "The list discusses tunnels.", "", "1) Install the package", "", "It ships a daemon.", "", "IPv6 tunneling and firewalls", "", "Tunnels need protocol 41."].join("\n"),
+    );
+    for (const prefix of ["pg_ctl stop", "The list", "It ships", "Tunnels need"]) {
+      expect(withDependentSentences(lines(prefix))).toBe(lines(prefix));
+      expect(describedTerm(lines(prefix))).toBeUndefined();
+    }
   });
 
   it("leaves a paragraph after a title or a link line as it is", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { askCoverage, askedPart, checkCitation, decideAbstention, namedTerms, questionCoverage } from "../../src/verification/index.js";
+import { askCoverage, askedPart, checkCitation, namingPart, decideAbstention, namedTerms, questionCoverage } from "../../src/verification/index.js";
 
 const retrieved = [
   "Quotas limit disk usage. With the edquota -t command, you can define a grace period within which a soft limit may be exceeded.",
@@ -45,8 +45,14 @@ describe("questionCoverage and decideAbstention", () => {
     const decision = decideAbstention({ coverage, askCoverage: ask, topSimilarity: 0.5, keptSentences: 1 });
     expect(decision.abstain).toBe(true);
     expect(decision.reasons.join(" ")).toMatch(/1 of the 6 words of what is asked/);
-    // A scene ending in a colon is a scene too.
+    // A scene ending in a colon is a scene too; a colon inside it, or a "When should I …" question, is not the end of a scene.
     expect(askedPart("Before I switch on origin tracking on a small CI runner: how much memory does it cost?")).toBe("how much memory does it cost?");
+    expect(askedPart("When the backup runs at 02:30, which tool takes the snapshot?")).toBe("which tool takes the snapshot?");
+    expect(askedPart("When should I use listen_port, and what port is the default?")).toBe("When should I use listen_port, and what port is the default?");
+    expect(askedPart("What does --track-origins do, e.g. for Memcheck?")).toBe("What does --track-origins do, e.g. for Memcheck?");
+    // The named terms a question must share with the knowledge base: what is asked, unless that names nothing.
+    expect(namingPart("In CI the job should go red on a leak. Which options make leaks fail the job?")).toBe("Which options make leaks fail the job?");
+    expect(namingPart("I want the daemon to answer Kubernetes probes. Is that possible?")).toBe("I want the daemon to answer Kubernetes probes. Is that possible?");
     // Evidence about the ask answers; a short ask ("What's the quickest way?") leans on its context and is not checked.
     const onAsk = askCoverage(question, ["After a library upgrade, needrestart lists the running services that still use the old library so they can be restarted."]);
     expect(decideAbstention({ coverage, askCoverage: onAsk, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
