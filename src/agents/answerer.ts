@@ -9,7 +9,7 @@ import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
 import { describedTerm, withQuoteContext } from "./quoteContext.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
-import { asksForCode, DEFAULT_WEIGHTS, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
+import { asksForCode, asksForNumber, DEFAULT_WEIGHTS, statesFreshNumber, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
 import { knowledgeSearchTool } from "./knowledgeSearchTool.js";
 import { fallbackPlan, planWithModel } from "./planner.js";
@@ -318,6 +318,7 @@ export class Answerer {
         askCoverage: ask,
         ...(this.cache ? { topSimilarity } : {}),
         keptSentences: kept.length,
+        ...(asksForNumber(searchQuestion) ? { statesAskedNumber: kept.some((c) => statesFreshNumber(searchQuestion, c.text)) } : {}),
         unknownTerms,
         namedTerms,
         ...(early?.answerable !== undefined ? { modelAnswerable: early.answerable } : {}),

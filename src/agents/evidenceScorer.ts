@@ -54,7 +54,23 @@ const CODE_LINE = /^[#$]\s+[a-z][\w.+-]*(?:\s+(?:-|\/|[\w.:=+-]+$|[\w.:=+-]+\s+\
 const COMMAND_TOKEN = /^--?[\p{L}]|[\p{L}\d]=|::/u;
 // Program output quoted in a document (log lines start with a timestamp): it shows a result, it does not tell how to get it.
 const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d\d[ T]\d/u;
-const NUMBER = /^\d+(?:[.,]\d+)?%?$/;
+const NUMBER = /^[+-]?\d+(?:[.,]\d+)?%?$/;
+// Quantities written as words ("retries twice", "one day"): an answer to "how many" need not use digits.
+const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|twice|thrice|dozen|half|unlimited|infinite|infinity|no limit)\b/i;
+
+/**
+ * Whether some part of the question asks for a quantity as its answer (how many / how long / which port
+ * / what size …), not for a command that sets one ("Which command sets how long …" asks for a command).
+ */
+export function asksForNumber(question: string): boolean {
+  return question.split(/[?;]|,\s*(?:and|or|but)\b/i).some((part) => ASKS_FOR_NUMBER.test(part) && !asksForCode(part));
+}
+
+/** Whether a sentence states a quantity the question does not already hold (in digits or in words). */
+export function statesFreshNumber(question: string, text: string): boolean {
+  const known = new Set(keyTokens(question));
+  return keyTokens(text).some((t) => !known.has(t) && NUMBER.test(t)) || (NUMBER_WORD.test(text) && !NUMBER_WORD.test(question));
+}
 
 /** Whether the question asks for something to type or set (a command, an option, a file, a setting). */
 export function asksForCode(question: string): boolean {

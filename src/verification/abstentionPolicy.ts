@@ -15,6 +15,8 @@ export interface AbstentionSignals {
    * evidence mentions any of them: an answer that names none of them is about something else.
    */
   namedTerms?: { known: string[]; inEvidence: string[] };
+  /** For a question asking for a quantity: whether any kept evidence sentence states one the question does not hold. */
+  statesAskedNumber?: boolean;
   /** The model's constrained yes/no "answerable" verdict, when it was asked. */
   modelAnswerable?: boolean;
 }
@@ -41,6 +43,8 @@ export interface AbstentionPolicyOptions {
   vetoOnUnknownTerms?: boolean;
   /** Abstain when the question names known things and the chosen evidence mentions none of them. Defaults to true. */
   vetoOnNamedTermsOffEvidence?: boolean;
+  /** Abstain when the question asks for a quantity and no kept evidence sentence states one. Defaults to true. */
+  vetoOnMissingNumber?: boolean;
   /** Let a "not answerable" verdict of the model trigger abstention. Defaults to false (a 135M model's verdict is noise; a bigger model can turn it on). */
   trustModelVerdict?: boolean;
 }
@@ -72,6 +76,7 @@ export function decideAbstention(signals: AbstentionSignals, options: Abstention
   if ((options.vetoOnNamedTermsOffEvidence ?? true) && named && named.known.length > 0 && named.inEvidence.length === 0) {
     reasons.push(`the evidence found never mentions what the question names: ${named.known.join(", ")}`);
   }
+  if ((options.vetoOnMissingNumber ?? true) && signals.statesAskedNumber === false) reasons.push("the question asks for a quantity and the evidence states none");
   if (options.trustModelVerdict && signals.modelAnswerable === false) reasons.push("model judged the evidence insufficient");
   return { abstain: reasons.length > 0, reasons };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
-import { rankByScore, scoreCandidates, selectEvidence } from "../../src/agents/evidenceScorer.js";
+import { asksForNumber, rankByScore, scoreCandidates, selectEvidence, statesFreshNumber } from "../../src/agents/evidenceScorer.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
 function hit(documentId: string, index: number, text: string): SearchHit {
@@ -47,6 +47,19 @@ describe("scoreCandidates answer form", () => {
     const text = "Each line of the file describes a server through 7 fields. The file lists the servers.";
     const numeric = scoreCandidates({ question: "How many fields describe a server in the file?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("inetd.html", 0, text)] }]), candidateVectors: [] });
     expect(numeric.map((c) => c.score.answerForm)).toEqual([1, 0]);
+  });
+
+  it("knows when a question asks for a quantity as its answer, and when a sentence states one the question does not hold", () => {
+    expect(asksForNumber("How many lines of history does the REPL keep?")).toBe(true);
+    expect(asksForNumber("How long does dns.lookup() cache a hostname, and how do I change that TTL?")).toBe(true);
+    // A command that sets a duration is what this asks for, not the duration.
+    expect(asksForNumber("Which command sets how long a soft limit may be exceeded?")).toBe(false);
+    expect(asksForNumber("How do I add my PDF files?")).toBe(false);
+    const question = "How many times does the resolver retry a name server before giving up?";
+    expect(statesFreshNumber(question, "The resolver tries each name server 4 times.")).toBe(true);
+    expect(statesFreshNumber(question, "The resolver retries twice.")).toBe(true);
+    expect(statesFreshNumber(question, "The overhead is +500% for memcheck.")).toBe(true);
+    expect(statesFreshNumber(question, "The resolver contacts each name server in turn.")).toBe(false);
   });
 
   it("damps a question the document asks (a FAQ entry's title): it restates a question, it answers none", () => {

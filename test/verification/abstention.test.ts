@@ -61,6 +61,14 @@ describe("questionCoverage and decideAbstention", () => {
     expect(decideAbstention({ coverage, askCoverage: short, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
   });
 
+  it("abstains when the question asks for a quantity and the evidence states none", () => {
+    const coverage = questionCoverage("How long does the lookup cache a hostname?", ["Lookups go through the operating system resolver."], retrieved);
+    const decision = decideAbstention({ coverage: { ...coverage, coverage: 0.5 }, topSimilarity: 0.6, keptSentences: 1, statesAskedNumber: false });
+    expect(decision.abstain).toBe(true);
+    expect(decision.reasons).toContain("the question asks for a quantity and the evidence states none");
+    expect(decideAbstention({ coverage: { ...coverage, coverage: 0.5 }, topSimilarity: 0.6, keptSentences: 1, statesAskedNumber: true }).abstain).toBe(false);
+  });
+
   it("abstains when nothing survived verification", () => {
     const coverage = questionCoverage("How do cron jobs run?", [], retrieved);
     expect(decideAbstention({ coverage, topSimilarity: 0, keptSentences: 0 }).abstain).toBe(true);
