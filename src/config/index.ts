@@ -41,6 +41,8 @@ const configSchema = z.object({
   chooser: z.enum(["auto", "model", "scores"]).default("auto"),
   answerMode: z.enum(["auto", "extractive", "generative"]).default("auto"),
   verifyJudge: z.enum(["auto", "on", "off"]).default("auto"),
+  /** Whether the chat model's "the evidence does not answer this" verdict (given when it chooses sentences) makes Lore abstain. */
+  modelVerdict: z.enum(["auto", "on", "off"]).default("auto"),
   /** Abstain when the best evidence sentence's cosine similarity to the question is below this (calibrate per corpus with eval:answers). */
   abstainMinSimilarity: z.coerce.number().min(-1).max(1).default(0.3),
   chunkSize: int(100, 20000).default(800),
@@ -87,6 +89,7 @@ export const ENV_VARS: Record<string, keyof z.input<typeof configSchema>> = {
   LORE_CHOOSER: "chooser",
   LORE_ANSWER_MODE: "answerMode",
   LORE_VERIFY_JUDGE: "verifyJudge",
+  LORE_MODEL_VERDICT: "modelVerdict",
   LORE_CHUNK_SIZE: "chunkSize",
   LORE_CHUNK_OVERLAP: "chunkOverlap",
   LORE_MAX_UPLOAD_BYTES: "maxUploadBytes",

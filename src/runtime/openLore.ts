@@ -109,12 +109,13 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const chooser = sentenceChooserFor(config.chooser, models.chat.path);
     const answerMode = answerModeFor(config.answerMode, models.chat.path);
     const judgeWrittenSentences = verifyJudgeFor(config.verifyJudge, models.chat.path) === "on";
-    logger.info({ planner, chooser, answerMode, judgeWrittenSentences, chatModel: models.chat.id }, "answering");
+    const trustModelVerdict = modelVerdictFor(config.modelVerdict, models.chat.path) === "on";
+    logger.info({ planner, chooser, answerMode, judgeWrittenSentences, trustModelVerdict, chatModel: models.chat.id }, "answering");
     // Its own file, so conversations outlive a restart whichever knowledge engine LORE_STORE picks.
     const ttlDays = config.conversationTtlDays;
     const memory = new ConversationMemory(ttlDays > 0 ? { path: join(config.dataDir, "conversations.db"), ttlDays } : {});
     cleanups.push(async () => memory.close());
-    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, abstention: { minSimilarity: config.abstainMinSimilarity }, planner, chooser, answerMode, judgeWrittenSentences, memory });
+    const answerer = new Answerer({ retriever, generator, embedder, logger, verifyMode: config.verifyMode, abstention: { minSimilarity: config.abstainMinSimilarity, trustModelVerdict }, planner, chooser, answerMode, judgeWrittenSentences, memory });
 
     let closed = false;
     let closing: Promise<void> | undefined;
@@ -206,6 +207,16 @@ export function sentenceChooserFor(setting: "auto" | "model" | "scores", chatMod
  */
 export function answerModeFor(setting: "auto" | "extractive" | "generative", chatModelPath: string): "extractive" | "generative" {
   return bySize(setting, chatModelPath, "generative", "extractive");
+}
+
+/**
+ * "auto" lets the chat model's "the evidence does not answer this" verdict (part of its sentence choice)
+ * abstain only when it is big enough to judge: the 135M model said "no" for 15 of 20 dev questions, 10
+ * of them answered correctly (BENCHMARKS.md, answers eval). Unanswerable questions that name documented
+ * things ("How long does dns.lookup() cache a hostname?") need exactly that judgement.
+ */
+export function modelVerdictFor(setting: "auto" | "on" | "off", chatModelPath: string): "on" | "off" {
+  return bySize(setting, chatModelPath, "on", "off");
 }
 
 /** "auto" asks the chat model's yes/no on written sentences only when it is big enough to judge: the 135M model's verdicts measured at chance (BENCHMARKS.md verify-signals). */

@@ -2,7 +2,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { answerModeFor, plannerFor, sentenceChooserFor, verifyJudgeFor } from "../../src/runtime/openLore.js";
+import { answerModeFor, modelVerdictFor, plannerFor, sentenceChooserFor, verifyJudgeFor } from "../../src/runtime/openLore.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lore-chooser-"));
 const small = join(dir, "small.gguf");
@@ -41,12 +41,15 @@ describe("answerModeFor", () => {
   });
 });
 
-describe("verifyJudgeFor", () => {
-  it("judges written sentences with a bigger GGUF on auto, never with the tiny default, and honours an explicit setting", () => {
-    expect(verifyJudgeFor("auto", small)).toBe("off");
-    expect(verifyJudgeFor("auto", big)).toBe("on");
-    expect(verifyJudgeFor("on", small)).toBe("on");
-    expect(verifyJudgeFor("off", big)).toBe("off");
+describe.each([
+  ["verifyJudgeFor", verifyJudgeFor],
+  ["modelVerdictFor", modelVerdictFor],
+])("%s", (_, settingFor) => {
+  it("asks the chat model's yes/no with a bigger GGUF on auto, never with the tiny default, and honours an explicit setting", () => {
+    expect(settingFor("auto", small)).toBe("off");
+    expect(settingFor("auto", big)).toBe("on");
+    expect(settingFor("on", small)).toBe("on");
+    expect(settingFor("off", big)).toBe("off");
   });
 });
 
