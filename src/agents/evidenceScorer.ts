@@ -69,7 +69,8 @@ export function asksForNumber(question: string): boolean {
 /** Whether a sentence states a quantity the question does not already hold (in digits or in words). */
 export function statesFreshNumber(question: string, text: string): boolean {
   const known = new Set(keyTokens(question));
-  return keyTokens(text).some((t) => !known.has(t) && NUMBER.test(t)) || (NUMBER_WORD.test(text) && !NUMBER_WORD.test(question));
+  // A manual section ("resolv.conf(5)") is a reference, not a quantity.
+  return keyTokens(text.replace(/[\w.-]+\(\d\w*\)/g, "")).some((t) => !known.has(t) && NUMBER.test(t)) || (NUMBER_WORD.test(text) && !NUMBER_WORD.test(question));
 }
 
 /** Whether the question asks for something to type or set (a command, an option, a file, a setting). */

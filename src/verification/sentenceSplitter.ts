@@ -29,7 +29,8 @@ function isBoundaryAfterPunct(text: string, dot: number): { end: number; next: n
   if (next >= text.length) return { end, next };
   const following = text[next]!;
   // A lowercase continuation is a command, a path or an abbreviation, not a new sentence.
-  if (!/[\p{Lu}\p{N}"'“‘(\[]/u.test(following)) return undefined;
+  // Markdown sentences may open with inline code ("`npx lore models pull` downloads …").
+  if (!/[\p{Lu}\p{N}"'“‘(\[`]/u.test(following)) return undefined;
   if (text[dot] === ".") {
     if (endsWithAbbreviation(text, dot)) return undefined;
     if (/^\p{Lu}$/u.test(text.slice(dot - 1, dot)) && (dot < 2 || /\s/.test(text[dot - 2]!))) return undefined; // initials: "J. Smith"

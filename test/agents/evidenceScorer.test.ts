@@ -60,6 +60,7 @@ describe("scoreCandidates answer form", () => {
     expect(statesFreshNumber(question, "The resolver retries twice.")).toBe(true);
     expect(statesFreshNumber(question, "The overhead is +500% for memcheck.")).toBe(true);
     expect(statesFreshNumber(question, "The resolver contacts each name server in turn.")).toBe(false);
+    expect(statesFreshNumber(question, "Its behaviour follows nsswitch.conf(5) and resolv.conf(5).")).toBe(false);
   });
 
   it("damps a question the document asks (a FAQ entry's title): it restates a question, it answers none", () => {

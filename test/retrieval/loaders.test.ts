@@ -32,6 +32,38 @@ describe("loaders", () => {
     expect(sections["Acme Database Runbook > Restore drills"]).toMatch(/^A restore drill runs/);
   });
 
+  it("markdown: reads a hard-wrapped paragraph as one line, and keeps the lines of fences, tables, lists and hard breaks", async () => {
+    const md = [
+      "# Debugger",
+      "",
+      "To instead run until the first breakpoint (specified by a `debugger` statement), set",
+      "the `NODE_INSPECT_RESUME_ON_START` environment variable to `1`.",
+      "",
+      "* `tries` {integer} The number of tries the resolver will try contacting",
+      "  each name server before giving up. **Default:** `4`",
+      "* `timeout` {integer} Query timeout.",
+      "",
+      "```sh",
+      "node inspect",
+      "app.js",
+      "```",
+      "",
+      "| flag | meaning |",
+      "|---|---|",
+      "",
+      "Line one with a hard break  ",
+      "line two.",
+    ].join("\n");
+    const doc = await loadDocument("debugger.md", Buffer.from(md));
+    expect(doc.text).toContain("statement), set the `NODE_INSPECT_RESUME_ON_START` environment variable to `1`.");
+    expect(doc.text).toContain("will try contacting each name server before giving up.");
+    expect(doc.text).toContain("`4`\n* `timeout`");
+    expect(doc.text).toContain("```sh\nnode inspect\napp.js\n```");
+    expect(doc.text).toContain("| flag | meaning |\n|---|---|");
+    expect(doc.text).toContain("hard break  \nline two.");
+    expect(outline(doc)["Debugger"]).toMatch(/^To instead run/);
+  });
+
   it("text: the whole file as one untitled section", async () => {
     const doc = await load("notes.txt");
     expect(doc.format).toBe("text");

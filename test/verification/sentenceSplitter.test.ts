@@ -23,6 +23,11 @@ describe("splitSentences", () => {
     expect(splitSentences(text).map((s) => s.text)).toEqual(["Scheduling", "The cron daemon runs jobs:", "- hourly jobs", "- daily jobs", "Another paragraph here."]);
   });
 
+  it("ends a sentence before one that opens with inline code", () => {
+    const text = "`npx lore models list` shows each model file. `npx lore models pull` downloads the missing ones.";
+    expect(splitSentences(text).map((s) => s.text)).toEqual(["`npx lore models list` shows each model file.", "`npx lore models pull` downloads the missing ones."]);
+  });
+
   it("reports exact offsets shifted by the base offset", () => {
     const text = "  First one here.   Second (with a quote) \"ends\". Third?";
     for (const s of splitSentences(text, 100)) expect(text.slice(s.start - 100, s.end - 100)).toBe(s.text);

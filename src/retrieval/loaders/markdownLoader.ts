@@ -65,14 +65,51 @@ function findHeadings(text: string): Heading[] {
   return headings;
 }
 
+// A line that starts a block of its own rather than continuing the paragraph above it.
+const BLOCK_START = /^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||<|```|~~~|$)|^ {0,3}(?:=+|-+|\*{3,}|_{3,})\s*$/;
+
 /**
- * Markdown as written (users quote it that way), minus YAML front matter; ATX and setext headings
- * outside code fences split it into sections with heading paths.
+ * Markdown renders a line break inside a paragraph as a space, and hard-wrapped documents break
+ * every sentence across lines ("…, set\nthe `NODE_INSPECT_RESUME_ON_START` environment variable"):
+ * left as they are, those lines read as the lines of a listing and are quoted as fragments. Such soft
+ * breaks become one space (the continuation's indent goes too; offsets are into this text); code
+ * fences, tables, headings, list items, quotes and hard breaks (two trailing spaces or a backslash)
+ * keep their lines.
+ */
+function joinSoftBreaks(text: string): string {
+  const lines = text.split("\n");
+  let fence: string | undefined;
+  const joined: boolean[] = [];
+  for (let i = 0; i < lines.length - 1; i++) {
+    const line = lines[i]!;
+    const fenceMatch = FENCE.exec(line);
+    if (fence !== undefined) {
+      if (fenceMatch?.[1]?.startsWith(fence)) fence = undefined;
+      joined.push(false);
+      continue;
+    }
+    if (fenceMatch?.[1]) {
+      fence = fenceMatch[1];
+      joined.push(false);
+      continue;
+    }
+    const next = lines[i + 1]!;
+    const hardBreak = / {2,}$|\\$/.test(line);
+    const blockLine = line.trim() === "" || ATX.test(line) || /^\s*\|/.test(line) || /^ {4,}|^\t/.test(line) && !/^\s*(?:[-*+]|\d+[.)])\s/.test(lines[i - 1] ?? "");
+    joined.push(!hardBreak && !blockLine && !BLOCK_START.test(next));
+  }
+  return lines.reduce((out, line, i) => (i === 0 ? line : joined[i - 1] ? `${out} ${line.trimStart()}` : `${out}\n${line}`), "");
+}
+
+/**
+ * Markdown as written (users quote it that way), with soft line breaks inside paragraphs read as the
+ * spaces they render as, minus YAML front matter; ATX and setext headings outside code fences split
+ * it into sections with heading paths.
  */
 export function loadMarkdown(content: Buffer, fileName: string): ExtractedDocument {
   const raw = decodeText(content, fileName);
   const front = FRONT_MATTER.exec(raw);
-  const text = front ? raw.slice(front[0].length) : raw;
+  const text = joinSoftBreaks(front ? raw.slice(front[0].length) : raw);
   const frontTitle = front?.[1] ? /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(front[1])?.[1] : undefined;
 
   const sections: ExtractedSection[] = [];
