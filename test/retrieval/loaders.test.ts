@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
 import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
+import { joinWrappedLines } from "../../src/retrieval/loaders/pdfLoader.js";
 import type { ExtractedDocument } from "../../src/retrieval/types.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/documents/", import.meta.url));
@@ -62,6 +63,27 @@ describe("loaders", () => {
     expect(doc.text).toContain("| flag | meaning |\n|---|---|");
     expect(doc.text).toContain("hard break  \nline two.");
     expect(outline(doc)["Debugger"]).toMatch(/^To instead run/);
+  });
+
+  it("pdf: joins the lines of a sentence wrapped at the page width, not a list or a new sentence", () => {
+    const page = [
+      "Passwords must be at least 14 characters long and are rotated",
+      "every 180 days by the identity team, which also reviews",
+      "(quarterly) the list of administrators.",
+      "Two-factor authentication is mandatory.",
+      "Report a breach to security@acme.example:",
+      "within one hour",
+      "Owner",
+      "platform",
+    ].join("\n");
+    expect(joinWrappedLines(page).split("\n")).toEqual([
+      "Passwords must be at least 14 characters long and are rotated every 180 days by the identity team, which also reviews (quarterly) the list of administrators.",
+      "Two-factor authentication is mandatory.",
+      "Report a breach to security@acme.example:",
+      "within one hour",
+      "Owner",
+      "platform",
+    ]);
   });
 
   it("text: the whole file as one untitled section", async () => {

@@ -47,12 +47,23 @@ function pageText(items: readonly TextPiece[]): string {
       lastHeight = item.height;
     }
   }
-  return text
-    .split("\n")
-    .map((line) => line.trim())
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  return joinWrappedLines(
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim(),
+  );
+}
+
+/**
+ * A PDF breaks every sentence at the page's line width; left as lines, a sentence over three lines
+ * reads as a listing and is quoted in fragments. A line that stops mid-sentence (long, no closing
+ * punctuation) and a next line that carries on in lower case are one line of text.
+ */
+export function joinWrappedLines(text: string): string {
+  return text.replace(/([^\n]{30,}[\p{L}\d,)\]])\n(?=[\p{Ll}\d(])/gu, "$1 ");
 }
 
 /** Text of every page; each page is a section titled "Page N" so citations can name the page. */
