@@ -56,13 +56,40 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
 }
 
 /**
+ * A line of a listing quoted alone ("curl -s …/v1/documents -F file=@handbook.pdf") leaves out what it
+ * does; the lead-in that announces its listing says it ("Upload a file with POST /v1/documents:").
+ * This returns the lead-in quoted with its listing when the candidate is one of that listing's lines,
+ * or the candidate itself.
+ */
+export function withLeadIn<T extends EvidenceCandidate>(candidate: T, options: QuoteContextOptions): T {
+  const { hit } = candidate;
+  const before = hit.text.slice(0, candidate.start - hit.start);
+  const lines = before.split("\n");
+  if (lines.length < 2 || lines.at(-1)!.trim() !== "") return candidate;
+  let lineStart = before.length - lines.at(-1)!.length;
+  for (let i = lines.length - 2; i >= 0; i--) {
+    const line = lines[i]!;
+    lineStart -= line.length + 1;
+    const text = line.trim();
+    if (text.endsWith(":")) {
+      const leadIn = splitSentences(line, hit.start + lineStart).at(-1);
+      if (!leadIn) return candidate;
+      const quote = withAnnouncedListing({ ...candidate, start: leadIn.start, end: leadIn.end, text: leadIn.text }, { ...options, followNextLeadIn: false });
+      return quote.end >= candidate.end ? quote : candidate;
+    }
+    if (isProse(line)) return candidate;
+  }
+  return candidate;
+}
+
+/**
  * The selection with each quote extended over the context it needs to be understood: the listing its
  * lead-in announces and the neighbouring sentence it leans on (see withAnnouncedListing and
  * withDependentSentences). A selected sentence that another extended quote already holds is dropped
  * rather than quoted twice.
  */
 export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): T[] {
-  const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(c, options)));
+  const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(withLeadIn(c, options), options)));
   // A quote inside another one (or equal to an earlier one: two sentences that lean on each other) is dropped.
   const within = (c: T, i: number) => (other: T, j: number) =>
     j !== i && other.hit.documentId === c.hit.documentId && other.start <= c.start && c.end <= other.end && (other.start < c.start || c.end < other.end || j < i);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describedTerm, withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
+import { describedTerm, withLeadIn, withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
 import { buildCandidates, type EvidenceCandidate } from "../../src/agents/evidenceCandidates.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
@@ -159,6 +159,19 @@ describe("withDependentSentences in option references", () => {
   it("leaves a paragraph after a title or a link line as it is", () => {
     expect(withDependentSentences(find("Tunnels need"))).toBe(find("Tunnels need"));
     expect(withDependentSentences(find("The list discusses"))).toBe(find("The list discusses"));
+  });
+});
+
+describe("withLeadIn", () => {
+  it("quotes a listing line with the lead-in that announces its listing, and leaves other lines alone", () => {
+    const line = withLeadIn(byText("http_access allow"), { followNextLeadIn: false });
+    expect(line.text.startsWith("The following example shows the modifications")).toBe(true);
+    expect(line.text).toContain("http_access allow our_networks");
+    expect(inDocument(line)).toBe(line.text);
+    // A sentence of running text is no listing line; a line after running text has no lead-in.
+    expect(withLeadIn(byText("Once squid.conf"), { followNextLeadIn: false })).toBe(byText("Once squid.conf"));
+    const find = sentenceFinder("prose", ["Restarting the service makes it read the new configuration file again.", "systemctl restart squid"].join("\n"));
+    expect(withLeadIn(find("systemctl"), { followNextLeadIn: false })).toBe(find("systemctl"));
   });
 });
 
