@@ -7,7 +7,7 @@ import { askCoverage, askedPart, decideAbstention, namingPart, judgeSupport, nam
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
-import { describedTerm, withQuoteContext } from "./quoteContext.js";
+import { describedTerm, quoteHolds, withQuoteContext } from "./quoteContext.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
 import { asksForCode, asksForNumber, DEFAULT_WEIGHTS, statesFreshNumber, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
@@ -358,11 +358,10 @@ export class Answerer {
     const emit = (c: ScoredCandidate, v: VerifiedSentence): AskEvent => emitCiting([c], v);
     // A quote from an option's description is preceded by the option's line (its label), once.
     const labelsShown: ScoredCandidate[] = [];
-    const holds = (outer: ScoredCandidate, inner: ScoredCandidate) => outer.hit.documentId === inner.hit.documentId && outer.start <= inner.start && inner.end <= outer.end;
     const emitQuote = function* (c: ScoredCandidate, v: VerifiedSentence): Generator<AskEvent> {
       // Not when another quote of the answer holds the option line already.
       const label = describedTerm(c);
-      if (label && ![...selected, ...labelsShown].some((s) => holds(s, label))) {
+      if (label && ![...selected, ...labelsShown].some((s) => quoteHolds(s, label))) {
         const lv = verify(label);
         if (lv) {
           labelsShown.push(label);

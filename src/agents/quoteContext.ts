@@ -91,9 +91,13 @@ export function withLeadIn<T extends EvidenceCandidate>(candidate: T, options: Q
 export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): T[] {
   const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(withLeadIn(c, options), options)));
   // A quote inside another one (or equal to an earlier one: two sentences that lean on each other) is dropped.
-  const within = (c: T, i: number) => (other: T, j: number) =>
-    j !== i && other.hit.documentId === c.hit.documentId && other.start <= c.start && c.end <= other.end && (other.start < c.start || c.end < other.end || j < i);
+  const within = (c: T, i: number) => (other: T, j: number) => j !== i && quoteHolds(other, c) && (other.start < c.start || c.end < other.end || j < i);
   return expanded.filter((c, i) => !expanded.some(within(c, i)));
+}
+
+/** Whether the quote `outer` contains all of `inner` (same document). */
+export function quoteHolds(outer: EvidenceCandidate, inner: EvidenceCandidate): boolean {
+  return outer.hit.documentId === inner.hit.documentId && outer.start <= inner.start && inner.end <= outer.end;
 }
 
 // Openings by which a sentence leans on the one before it: quoted alone, it answers half a question

@@ -23,22 +23,33 @@ function plainHeading(raw: string): string {
     .trim();
 }
 
+/** Per line: whether it opens, closes or sits inside a fenced code block (where no Markdown applies). */
+function fencedLines(lines: readonly string[]): boolean[] {
+  let fence: string | undefined;
+  return lines.map((line) => {
+    const marker = FENCE.exec(line)?.[1];
+    if (fence !== undefined) {
+      if (marker?.startsWith(fence)) fence = undefined;
+      return true;
+    }
+    if (marker) fence = marker;
+    return marker !== undefined;
+  });
+}
+
+// A list item's first line ("- x", "* x", "1. x", "2) x").
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s/;
+
 function findHeadings(text: string): Heading[] {
   const headings: Heading[] = [];
   let offset = 0;
-  let fence: string | undefined;
   let previous: { line: string; start: number } | undefined;
-  for (const line of text.split("\n")) {
+  const lines = text.split("\n");
+  const fenced = fencedLines(lines);
+  for (const [i, line] of lines.entries()) {
     const start = offset;
     offset += line.length + 1;
-    const fenceMatch = FENCE.exec(line);
-    if (fence !== undefined) {
-      if (fenceMatch?.[1]?.startsWith(fence)) fence = undefined;
-      previous = undefined;
-      continue;
-    }
-    if (fenceMatch?.[1]) {
-      fence = fenceMatch[1];
+    if (fenced[i]) {
       previous = undefined;
       continue;
     }
@@ -50,7 +61,7 @@ function findHeadings(text: string): Heading[] {
     }
     const setext = SETEXT.exec(line);
     // "Title\n=====" (or "---") underlines the previous paragraph line; a lone "---" stays a rule.
-    if (setext?.[1] && previous && previous.line.trim() !== "" && !/^\s*([-*+>|]|\d+[.)])\s/.test(previous.line)) {
+    if (setext?.[1] && previous && previous.line.trim() !== "" && !LIST_ITEM.test(previous.line) && !/^\s*[>|]\s/.test(previous.line)) {
       headings.push({
         level: setext[1].startsWith("=") ? 1 : 2,
         text: plainHeading(previous.line),
@@ -78,26 +89,18 @@ const BLOCK_START = /^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||<|```|~~~|$)|^ {0,3}(?:=+|-
  */
 function joinSoftBreaks(text: string): string {
   const lines = text.split("\n");
-  let fence: string | undefined;
-  const joined: boolean[] = [];
-  for (let i = 0; i < lines.length - 1; i++) {
-    const line = lines[i]!;
-    const fenceMatch = FENCE.exec(line);
-    if (fence !== undefined) {
-      if (fenceMatch?.[1]?.startsWith(fence)) fence = undefined;
-      joined.push(false);
-      continue;
-    }
-    if (fenceMatch?.[1]) {
-      fence = fenceMatch[1];
-      joined.push(false);
-      continue;
-    }
-    const next = lines[i + 1]!;
+  const fenced = fencedLines(lines);
+  // Whether line i runs on into line i + 1.
+  const runsOn = (line: string, i: number): boolean => {
+    const next = lines[i + 1];
+    if (next === undefined || fenced[i]) return false;
     const hardBreak = / {2,}$|\\$/.test(line);
-    const blockLine = line.trim() === "" || ATX.test(line) || /^\s*\|/.test(line) || /^ {4,}|^\t/.test(line) && !/^\s*(?:[-*+]|\d+[.)])\s/.test(lines[i - 1] ?? "");
-    joined.push(!hardBreak && !blockLine && !BLOCK_START.test(next));
-  }
+    // An indented line is code unless it continues the list item above it.
+    const indentedCode = /^ {4,}|^\t/.test(line) && !LIST_ITEM.test(lines[i - 1] ?? "");
+    const blockLine = line.trim() === "" || ATX.test(line) || /^\s*\|/.test(line) || indentedCode;
+    return !hardBreak && !blockLine && !BLOCK_START.test(next);
+  };
+  const joined = lines.map(runsOn);
   return lines.reduce((out, line, i) => (i === 0 ? line : joined[i - 1] ? `${out} ${line.trimStart()}` : `${out}\n${line}`), "");
 }
 
