@@ -58,6 +58,18 @@ const NUMBER = /^[+-]?\d+(?:[.,]\d+)?%?$/;
 // Quantities written as words ("retries twice", "one day"): an answer to "how many" need not use digits.
 const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|twice|thrice|dozen|half|unlimited|infinite|infinity|no limit)\b/i;
 
+// "Is there an environment variable for that?": the answer is a variable's name, which no option or number form catches.
+const ASKS_FOR_VARIABLE = /\benv(?:ironment)?\s+var(?:iable)?s?\b/i;
+// A variable's name as written in running text ("the `UV_THREADPOOL_SIZE` environment variable", "NODE_OPTIONS=…");
+// a constant of an API ("cluster.SCHED_RR") is reached through its object.
+const VARIABLE_NAME = /(?<![\w.$-])[A-Z][A-Z\d]*(?:_[A-Z\d]+)+(?![\w(])/g;
+
+/** Whether a sentence names an environment variable the question does not already name. */
+function namesVariable(text: string, known: ReadonlySet<string>): boolean {
+  if (!/\benv(?:ironment)?\b|\$[A-Z]|[A-Z\d]=/.test(text)) return false;
+  return [...text.matchAll(VARIABLE_NAME)].some(([name]) => !known.has(name.toLowerCase()));
+}
+
 /**
  * Whether some part of the question asks for a quantity as its answer (how many / how long / which port
  * / what size …), not for a command that sets one ("Which command sets how long …" asks for a command).
@@ -87,12 +99,14 @@ export function asksForCode(question: string): boolean {
 function answerFormOf(question: string): (text: string) => number {
   const wantsNumber = ASKS_FOR_NUMBER.test(question);
   const wantsCode = asksForCode(question);
-  if (!wantsNumber && !wantsCode) return () => 0;
+  const wantsVariable = ASKS_FOR_VARIABLE.test(question);
+  if (!wantsNumber && !wantsCode && !wantsVariable) return () => 0;
   const known = new Set(keyTokens(question));
   const questionWords = new Set(contentStems(question));
   return (text) => {
     const fresh = keyTokens(text).filter((t) => !known.has(t));
     if (wantsNumber && fresh.some((t) => NUMBER.test(t))) return 1;
+    if (wantsVariable && namesVariable(text, known)) return 1;
     if (OUTPUT_LINE.test(text)) return 0;
     if (wantsCode && ((CODE_LINE.test(text) && contentStems(text).some((w) => !questionWords.has(w))) || fresh.some((t) => COMMAND_TOKEN.test(t)))) return 1;
     return 0;

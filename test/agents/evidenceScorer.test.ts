@@ -43,6 +43,13 @@ describe("scoreCandidates answer form", () => {
     expect(proxy.map((c) => c.score.answerForm)).toEqual([0, 1]);
   });
 
+  it("looks for a variable's name when the question asks for an environment variable, not an API constant", () => {
+    const text = "The policy is cluster.SCHED_RR or cluster.SCHED_NONE. SCHED_RR is the default. It can also be set through the NODE_CLUSTER_SCHED_POLICY environment variable.";
+    const question = "I can only change the deployment environment, not the code. Is there an environment variable for the scheduling policy?";
+    const env = scoreCandidates({ question, queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("cluster.md", 0, text)] }]), candidateVectors: [] });
+    expect(env.map((c) => c.score.answerForm)).toEqual([0, 0, 1]);
+  });
+
   it("looks for a fresh number when the question asks how many", () => {
     const text = "Each line of the file describes a server through 7 fields. The file lists the servers.";
     const numeric = scoreCandidates({ question: "How many fields describe a server in the file?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("inetd.html", 0, text)] }]), candidateVectors: [] });

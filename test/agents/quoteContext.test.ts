@@ -108,6 +108,7 @@ describe("withDependentSentences in option references", () => {
   const reference = [
     "Branch prediction statistics are not collected by default. To do so, add the option --branch-sim=yes.",
     "Statically linked malloc functions are not replaced. The workaround is to link dynamically.",
+    "The policy can also be set through the NODE_CLUSTER_SCHED_POLICY environment variable. Valid values are 'rr' and 'none'.",
     "",
     "--track-fds=<yes|no|all> [default: no]",
     "",
@@ -130,6 +131,12 @@ describe("withDependentSentences in option references", () => {
   it("quotes 'To do so, …' with what it does, and a problem with 'The workaround is …'", () => {
     expect(withDependentSentences(find("To do so")).text).toBe(find("Branch prediction").text + " " + find("To do so").text);
     expect(withDependentSentences(find("Statically linked")).text).toBe(find("Statically linked").text + " " + find("The workaround").text);
+  });
+
+  it("quotes an option with the values or default stated right after it, and those with the option", () => {
+    const both = find("The policy").text + " " + find("Valid values").text;
+    expect(withDependentSentences(find("The policy")).text).toBe(both);
+    expect(withDependentSentences(find("Valid values")).text).toBe(both);
   });
 
   it("labels a later sentence of an option's description with the option line, and nothing else", () => {
