@@ -54,7 +54,8 @@ const CODE_LINE = /^[#$]\s+[a-z][\w.+-]*(?:\s+(?:-|\/|[\w.:=+-]+$|[\w.:=+-]+\s+\
 const COMMAND_TOKEN = /^--?[\p{L}]|[\p{L}\d]=|::/u;
 // Program output quoted in a document (log lines start with a timestamp): it shows a result, it does not tell how to get it.
 const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d\d[ T]\d/u;
-const NUMBER = /^[+-]?\d+(?:[.,]\d+)?%?$/;
+// A quantity, with its unit when written together ("100MB", "30s", "5%").
+const NUMBER = /^[+-]?\d+(?:[.,]\d+)?(?:%|[a-z]{1,3})?$/i;
 // Quantities written as words ("retries twice", "one day"): an answer to "how many" need not use digits.
 const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|twice|thrice|dozen|half|unlimited|infinite|infinity|no limit)\b/i;
 

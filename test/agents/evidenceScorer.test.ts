@@ -65,6 +65,9 @@ describe("scoreCandidates answer form", () => {
     const question = "How many times does the resolver retry a name server before giving up?";
     expect(statesFreshNumber(question, "The resolver tries each name server 4 times.")).toBe(true);
     expect(statesFreshNumber(question, "The resolver retries twice.")).toBe(true);
+    // A quantity with its unit written on ("100MB") is a number too.
+    expect(statesFreshNumber("How much extra memory does origin tracking cost?", "It increases memory use by a minimum of 100MB.")).toBe(true);
+    expect(statesFreshNumber("How much extra memory does origin tracking cost?", "It increases memory use noticeably.")).toBe(false);
     expect(statesFreshNumber(question, "The overhead is +500% for memcheck.")).toBe(true);
     expect(statesFreshNumber(question, "The resolver contacts each name server in turn.")).toBe(false);
     expect(statesFreshNumber(question, "Its behaviour follows nsswitch.conf(5) and resolv.conf(5).")).toBe(false);

@@ -65,6 +65,28 @@ describe("loaders", () => {
     expect(outline(doc)["Debugger"]).toMatch(/^To instead run/);
   });
 
+  it("markdown: drops link reference definitions, which render as nothing, but not a paragraph line or code that looks like one", async () => {
+    const md = [
+      "# DNS",
+      "",
+      "See [`dns.lookup()`][] and the [threadpool][].",
+      "[not]: a definition, it continues the paragraph",
+      "",
+      "```ini",
+      "[section]: value",
+      "```",
+      "",
+      "[`dns.lookup()`]: #dnslookuphostname-options-callback",
+      "[threadpool]: cli.md#uv_threadpool_sizesize 'UV_THREADPOOL_SIZE'",
+      "",
+    ].join("\n");
+    const doc = await loadDocument("dns.md", Buffer.from(md));
+    expect(doc.text).toContain("See [`dns.lookup()`][] and the [threadpool][]. [not]: a definition, it continues the paragraph");
+    expect(doc.text).toContain("```ini\n[section]: value\n```");
+    expect(doc.text).not.toContain("#dnslookuphostname");
+    expect(doc.text).not.toContain("cli.md#uv_threadpool");
+  });
+
   it("pdf: joins the lines of a sentence wrapped at the page width, not a list or a new sentence", () => {
     const page = [
       "Passwords must be at least 14 characters long and are rotated",

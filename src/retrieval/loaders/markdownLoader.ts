@@ -104,15 +104,34 @@ function joinSoftBreaks(text: string): string {
   return lines.reduce((out, line, i) => (i === 0 ? line : joined[i - 1] ? `${out} ${line.trimStart()}` : `${out}\n${line}`), "");
 }
 
+// A link reference definition ("[`fs.stat()`]: fs.md#fsstatpath-options-callback"): it renders as nothing.
+const LINK_DEFINITION = /^ {0,3}\[[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$/;
+
+/**
+ * The text without its link reference definitions, which documents (the Node.js API pages among them)
+ * collect in blocks at their end: read as text, a block of them is one long "sentence" of link targets.
+ * A definition cannot interrupt a paragraph, so one must follow a blank line or another definition.
+ */
+function dropLinkDefinitions(text: string): string {
+  const lines = text.split("\n");
+  const fenced = fencedLines(lines);
+  const dropped = new Array<boolean>(lines.length).fill(false);
+  lines.forEach((line, i) => {
+    const after = i === 0 || lines[i - 1]!.trim() === "" || dropped[i - 1];
+    dropped[i] = !fenced[i] && after && LINK_DEFINITION.test(line);
+  });
+  return lines.filter((_, i) => !dropped[i]).join("\n");
+}
+
 /**
  * Markdown as written (users quote it that way), with soft line breaks inside paragraphs read as the
- * spaces they render as, minus YAML front matter; ATX and setext headings outside code fences split
+ * spaces they render as, minus YAML front matter and link reference definitions; ATX and setext headings outside code fences split
  * it into sections with heading paths.
  */
 export function loadMarkdown(content: Buffer, fileName: string): ExtractedDocument {
   const raw = decodeText(content, fileName);
   const front = FRONT_MATTER.exec(raw);
-  const text = joinSoftBreaks(front ? raw.slice(front[0].length) : raw);
+  const text = joinSoftBreaks(dropLinkDefinitions(front ? raw.slice(front[0].length) : raw));
   const frontTitle = front?.[1] ? /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(front[1])?.[1] : undefined;
 
   const sections: ExtractedSection[] = [];
