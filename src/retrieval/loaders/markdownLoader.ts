@@ -117,7 +117,7 @@ function dropLinkDefinitions(text: string): string {
   const fenced = fencedLines(lines);
   const dropped = new Array<boolean>(lines.length).fill(false);
   lines.forEach((line, i) => {
-    const after = i === 0 || lines[i - 1]!.trim() === "" || dropped[i - 1];
+    const after = i === 0 || lines[i - 1]!.trim() === "" || dropped[i - 1] === true;
     dropped[i] = !fenced[i] && after && LINK_DEFINITION.test(line);
   });
   return lines.filter((_, i) => !dropped[i]).join("\n");
