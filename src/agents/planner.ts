@@ -29,7 +29,10 @@ export function fallbackPlan(question: string, maxSteps: number): Plan {
     for (const part of parts) {
       if (steps.length >= maxSteps) break;
       const prefixed = context.length > 0 && !part.includes(context);
-      steps.push({ id: steps.length + 1, query: prefixed ? `${context} ${part}` : part, reason: "sub-question", ...(prefixed ? { focus: part } : {}) });
+      // An ask that names nothing ("what else should I do?") is no focus of its own: scored on its words
+      // alone, it picks sentences at random.
+      const focused = prefixed && contentStems(part).length > 0;
+      steps.push({ id: steps.length + 1, query: prefixed ? `${context} ${part}` : part, reason: "sub-question", ...(focused ? { focus: part } : {}) });
     }
   }
   return { kind: steps.length > 1 ? "decomposed" : "single", steps, source: "fallback" };

@@ -26,6 +26,12 @@ describe("planner", () => {
     expect(fallbackPlan("What is X? And how is Y configured?", 3).steps.map((s) => s.focus)).toEqual([undefined, undefined, undefined]);
   });
 
+  it("gives an ask that names nothing no focus of its own, so the scene it refers to is searched", () => {
+    const steps = fallbackPlan("I locked the account with passwd -l, but they log in with SSH keys. Is that enough, and what else should I do?", 3).steps;
+    expect(steps.map((s) => s.query.endsWith("what else should I do?") || s.query.endsWith("Is that enough"))).toEqual([true, true, true]);
+    expect(steps.map((s) => s.focus)).toEqual([undefined, "Is that enough", undefined]);
+  });
+
   it("leaves a simple question as a single step and respects maxSteps", () => {
     expect(fallbackPlan("Which port does munin-node listen on?", 3)).toMatchObject({ kind: "single", steps: [{ id: 1 }] });
     expect(fallbackPlan("What is X? And how is Y configured? Where is Z stored?", 2).steps).toHaveLength(2);
