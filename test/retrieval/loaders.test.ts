@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
 import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
 import { joinWrappedLines } from "../../src/retrieval/loaders/pdfLoader.js";
+import { joinWrappedText } from "../../src/retrieval/loaders/textLoader.js";
 import type { ExtractedDocument } from "../../src/retrieval/types.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/documents/", import.meta.url));
@@ -85,6 +86,41 @@ describe("loaders", () => {
     expect(doc.text).toContain("```ini\n[section]: value\n```");
     expect(doc.text).not.toContain("#dnslookuphostname");
     expect(doc.text).not.toContain("cli.md#uv_threadpool");
+  });
+
+  it("text: joins a paragraph hard-wrapped at the file's width, not a listing, code, or the next list item", () => {
+    const filler = Array.from({ length: 20 }, (_, i) => `   Line ${i} of running text wrapped by the editor at its fill column, so.`);
+    const text = [
+      "3.7\tWill lsof show remote hosts that are using files via NFS on this host?",
+      "\tIt will not, said the FAQ.",
+      "",
+      "   Sed reads its input from stdin (Unix shorthand for standard input) or",
+      "   from files, and sends the results to stdout. Most people use sed first",
+      "   for its substitution features.",
+      "",
+      "   Options:",
+      "   -n  quiet",
+      "   -e  script",
+      "",
+      "     png_set_compression_level(png_ptr, Z_BEST_COMPRESSION, level, more);",
+      "     png_write_info(png_ptr, info_ptr);",
+      "",
+      "   - a list item that is long enough to reach the width of the text, here",
+      "   - and a second item",
+      "",
+      ...filler,
+    ].join("\n");
+    const joined = joinWrappedText(text);
+    expect(joined).toContain("3.7\tWill lsof show remote hosts that are using files via NFS on this host? It will not, said the FAQ.");
+    expect(joined).toContain("   Sed reads its input from stdin (Unix shorthand for standard input) or from files, and sends the results to stdout. Most people use sed first for its substitution features.");
+    expect(joined).toContain("   Options:\n   -n  quiet\n   -e  script");
+    expect(joined).toContain("Z_BEST_COMPRESSION, level, more);\n     png_write_info");
+    expect(joined).toContain("here\n   - and a second item");
+  });
+
+  it("text: drops terminal formatting a manual rendered for a terminal kept", async () => {
+    const doc = await loadDocument("man-db.txt", Buffer.from("\x1b[1mman-db\x1b[0m caches b\bbo\bol\bld manual pages."));
+    expect(doc.text).toBe("man-db caches bold manual pages.");
   });
 
   it("pdf: joins the lines of a sentence wrapped at the page width, not a list or a new sentence", () => {

@@ -1,8 +1,82 @@
 import type { ExtractedDocument } from "../types.js";
 import { decodeText } from "./decodeText.js";
 
-/** Plain text: one untitled section; the chunker splits it at blank lines and sentences. */
+// Terminal formatting that manuals rendered for a terminal keep ("\x1b[1mman-db\x1b[0m", nroff's
+// "b\bbo\bol\bld" overstrike): it shows as nothing, or as the letter once.
+const TERMINAL_CONTROLS = /\x1b\[[\d;]*[A-Za-z]|[^\n]\x08/g;
+
+const TAB_WIDTH = 8;
+
+/** A line's width on screen, tabs expanded. */
+function displayWidth(line: string): number {
+  let width = 0;
+  for (const ch of line) width = ch === "\t" ? (Math.floor(width / TAB_WIDTH) + 1) * TAB_WIDTH : width + 1;
+  return width;
+}
+
+/** The screen column where a line's text starts. */
+function indentOf(line: string): number {
+  return displayWidth(/^[ \t]*/.exec(line)![0]);
+}
+
+// A list item or numbered entry whose text column its continuation lines align with ("3.21.1\tHow do …",
+// "  - Use the …", "1) Read …"): the label, then the whitespace up to the text.
+const LABEL = /^[ \t]*(?:[-*+•o]|\(?\d+(?:\.\d+)*[.)]?|\(?[a-z][.)])[ \t]+(?=\S)/;
+// The next line opens a block of its own: a list item, or a line that is not running text.
+const OPENS_BLOCK = /^[ \t]*(?:[-*+•]\s|\(?\d+(?:\.\d+)*[.)]\s|[|>#$%{}<])/;
+// Code and tables end lines with these, prose does not.
+const CODE_END = /[;{}\\|=]$/;
+
+/**
+ * The wrap width of a hard-wrapped text: the width that only a few lines exceed (code and tables run
+ * over it now and then). Zero when there are too few lines to tell.
+ */
+function wrapWidth(lines: readonly string[]): number {
+  const widths = lines.filter((l) => l.trim() !== "").map((l) => displayWidth(l.trimEnd())).sort((a, b) => a - b);
+  if (widths.length < 20) return 0;
+  return widths[Math.floor(widths.length * 0.95)]!;
+}
+
+/**
+ * Plain text wrapped at a fixed width (FAQs, READMEs, manuals rendered for a terminal) breaks every
+ * sentence across lines; left as lines, a sentence reads as the lines of a listing and is quoted in
+ * fragments. A line break is a wrap when the next line's first word would not have fitted on the line
+ * (the writer's editor moved it down) and the next line carries on the same paragraph (same text
+ * column, not a list item); such breaks become one space. A listing's lines are short of the width
+ * or start blocks of their own, so they keep their breaks.
+ */
+export function joinWrappedText(text: string): string {
+  const lines = text.split("\n");
+  const width = wrapWidth(lines);
+  if (width === 0) return text;
+  // Joined lines lose their indent, so the line a paragraph started on gives the text column.
+  let paragraphLine = "";
+  return lines.reduce((out, line, i) => {
+    if (i === 0) {
+      paragraphLine = line;
+      return line;
+    }
+    const previous = lines[i - 1]!.trimEnd();
+    const word = /^\s*(\S+)/.exec(line)?.[1];
+    const column = indentOf(paragraphLine.replace(LABEL, (label) => " ".repeat(displayWidth(label))));
+    const wraps =
+      word !== undefined &&
+      previous.trim() !== "" &&
+      displayWidth(previous) + 1 + word.length > width - 2 &&
+      indentOf(line) === column &&
+      !OPENS_BLOCK.test(line) &&
+      !CODE_END.test(previous);
+    if (wraps) return `${out.trimEnd()} ${line.trimStart()}`;
+    paragraphLine = line;
+    return `${out}\n${line}`;
+  }, "");
+}
+
+/**
+ * Plain text without terminal formatting, with hard-wrapped paragraphs read as lines of running text;
+ * one untitled section (the chunker splits it at blank lines and sentences).
+ */
 export function loadText(content: Buffer, fileName: string): ExtractedDocument {
-  const text = decodeText(content, fileName);
+  const text = joinWrappedText(decodeText(content, fileName).replace(TERMINAL_CONTROLS, ""));
   return { text, title: undefined, sections: [{ headingPath: [], start: 0, end: text.length }], format: "text" };
 }
