@@ -5,6 +5,7 @@ import { LoreError } from "../../src/errors/index.js";
 import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
 import { joinWrappedLines } from "../../src/retrieval/loaders/pdfLoader.js";
 import { joinWrappedText } from "../../src/retrieval/loaders/textLoader.js";
+import { joinHyphenatedWords } from "../../src/retrieval/loaders/lineBreakHyphens.js";
 import type { ExtractedDocument } from "../../src/retrieval/types.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/documents/", import.meta.url));
@@ -116,6 +117,13 @@ describe("loaders", () => {
     expect(joined).toContain("   Options:\n   -n  quiet\n   -e  script");
     expect(joined).toContain("Z_BEST_COMPRESSION, level, more);\n     png_write_info");
     expect(joined).toContain("here\n   - and a second item");
+  });
+
+  it("joins a word hyphenated at a line end, and keeps the hyphen of a compound the document writes with one", () => {
+    const text = "VALUE must specify one of the alterna-\ntives with a run-\ntime check. A run-time error is raised.";
+    expect(joinHyphenatedWords(text)).toBe("VALUE must specify one of the alternatives with a run-time check. A run-time error is raised.");
+    const wrapped = [...Array.from({ length: 20 }, () => "This line of running text fills the width that the writer wrapped at."), "The manual pages are man(1), whatis(1), apropos(1) and man-", "path(5), the manpath(1) command's file."].join("\n");
+    expect(joinWrappedText(wrapped)).toContain("apropos(1) and manpath(5), the manpath(1) command's file.");
   });
 
   it("text: drops terminal formatting a manual rendered for a terminal kept", async () => {

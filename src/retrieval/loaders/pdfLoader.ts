@@ -1,5 +1,6 @@
 import { LoreError } from "../../errors/index.js";
 import type { ExtractedDocument, ExtractedSection } from "../types.js";
+import { joinHyphenatedWords } from "./lineBreakHyphens.js";
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 
@@ -60,10 +61,11 @@ function pageText(items: readonly TextPiece[]): string {
 /**
  * A PDF breaks every sentence at the page's line width; left as lines, a sentence over three lines
  * reads as a listing and is quoted in fragments. A line that stops mid-sentence (long, no closing
- * punctuation) and a next line that carries on in lower case are one line of text.
+ * punctuation) and a next line that carries on in lower case are one line of text, and a word
+ * hyphenated across them is one word again.
  */
 export function joinWrappedLines(text: string): string {
-  return text.replace(/([^\n]{30,}[\p{L}\d,)\]])\n(?=[\p{Ll}\d(])/gu, "$1 ");
+  return joinHyphenatedWords(text).replace(/([^\n]{30,}[\p{L}\d,)\]])\n(?=[\p{Ll}\d(])/gu, "$1 ");
 }
 
 /** Text of every page; each page is a section titled "Page N" so citations can name the page. */

@@ -1,5 +1,6 @@
 import type { ExtractedDocument } from "../types.js";
 import { decodeText } from "./decodeText.js";
+import { cutWordJoiner } from "./lineBreakHyphens.js";
 
 // Terminal formatting that manuals rendered for a terminal keep ("\x1b[1mman-db\x1b[0m", nroff's
 // "b\bbo\bol\bld" overstrike): it shows as nothing, or as the letter once.
@@ -27,6 +28,10 @@ const OPENS_BLOCK = /^[ \t]*(?:[-*+•]\s|\(?\d+(?:\.\d+)*[.)]\s|[|>#$%{}<])/;
 // Code and tables end lines with these, prose does not.
 const CODE_END = /[;{}\\|=]$/;
 
+// A word hyphenated across a wrap ("man-" then "path(5)").
+const CUT_HEAD = /(?<![\p{L}\d-])([\p{L}\d]*\p{L})-$/u;
+const CUT_TAIL = /^\s*(\p{Ll}[\p{L}\d]*)/u;
+
 /**
  * The wrap width of a hard-wrapped text: the width that only a few lines exceed (code and tables run
  * over it now and then). Zero when there are too few lines to tell.
@@ -42,13 +47,14 @@ function wrapWidth(lines: readonly string[]): number {
  * sentence across lines; left as lines, a sentence reads as the lines of a listing and is quoted in
  * fragments. A line break is a wrap when the next line's first word would not have fitted on the line
  * (the writer's editor moved it down) and the next line carries on the same paragraph (same text
- * column, not a list item); such breaks become one space. A listing's lines are short of the width
+ * column, not a list item); such breaks become one space, or nothing inside a hyphenated word. A listing's lines are short of the width
  * or start blocks of their own, so they keep their breaks.
  */
 export function joinWrappedText(text: string): string {
   const lines = text.split("\n");
   const width = wrapWidth(lines);
   if (width === 0) return text;
+  const joinCutWord = cutWordJoiner(text);
   // Joined lines lose their indent, so the line a paragraph started on gives the text column.
   let paragraphLine = "";
   return lines.reduce((out, line, i) => {
@@ -66,7 +72,12 @@ export function joinWrappedText(text: string): string {
       indentOf(line) === column &&
       !OPENS_BLOCK.test(line) &&
       !CODE_END.test(previous);
-    if (wraps) return `${out.trimEnd()} ${line.trimStart()}`;
+    if (wraps) {
+      const head = CUT_HEAD.exec(previous)?.[1];
+      const tail = CUT_TAIL.exec(line)?.[1];
+      if (head && tail) return `${out.trimEnd().slice(0, -head.length - 1)}${joinCutWord(head, tail)}${line.trimStart().slice(tail.length)}`;
+      return `${out.trimEnd()} ${line.trimStart()}`;
+    }
     paragraphLine = line;
     return `${out}\n${line}`;
   }, "");
