@@ -89,16 +89,27 @@ export function containsToken(text: string, token: string): boolean {
  * words ("quickest") are left out: a knowledge base may phrase those differently, but it cannot
  * answer about a named thing it never mentions.
  */
-export function namedTerms(question: string): string[] {
+export function namedTerms(text: string): string[] {
   const out = new Set<string>();
+  // A command line the user quotes names its program and options; its other arguments (their file,
+  // "app.ini", their sed script) are the user's own, which the knowledge base need not name.
+  const question = text.replace(/`([^`\n]*\s[^`\n]*)`/g, (_, command: string) =>
+    command
+      .split(/\s+/)
+      .filter((word, i) => i === 0 || /^--?[\p{L}\d]/u.test(word))
+      .join(" "),
+  );
   const hyphenated = question.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
   for (const token of [...keyTokens(question), ...hyphenated.map((h) => h.toLowerCase())]) {
     for (const part of token.split(/[^\p{L}\p{N}]+/u)) if (part.length >= 2 && !isStopword(part)) out.add(part);
   }
   for (const sentence of question.split(/(?<=[.!?])\s+/)) {
     const found = sentence.match(/[\p{L}\p{N}][\p{L}\p{N}_]*/gu) ?? [];
-    found.forEach((word, i) => {
+    found.forEach((raw, i) => {
+      let word = raw;
       const inner = /\p{Lu}/u.test(word.slice(1));
+      // An acronym's plural ("PNGs", "APIs") names the acronym.
+      if (/^\p{Lu}{2,}s$/u.test(word)) word = word.slice(0, -1);
       const acronym = word.length >= 2 && word === word.toUpperCase() && /\p{Lu}/u.test(word);
       const capitalisedMidSentence = i > 0 && /^\p{Lu}/u.test(word);
       if ((inner || acronym || capitalisedMidSentence || /\d/.test(word)) && word.length >= 2 && !isStopword(word.toLowerCase())) out.add(word.toLowerCase());

@@ -98,4 +98,13 @@ describe("namedTerms", () => {
     expect(terms).not.toContain("bond");
     expect(terms).not.toContain("how");
   });
+
+  it("names an acronym by its plural, and a quoted command by its program and options, not the user's arguments", () => {
+    expect(namedTerms("I'm converting PNGs with transparency for our APIs.")).toEqual(expect.arrayContaining(["png", "api"]));
+    const terms = namedTerms("I used `sed -i '1,/DEBUG=1/s//DEBUG=0/' app.ini`, but the `host` lookup fails.");
+    expect(terms).toEqual(expect.arrayContaining(["host"]));
+    expect(terms).not.toContain("ini");
+    expect(terms).not.toContain("app");
+    expect(terms).not.toContain("debug");
+  });
 });
