@@ -21,6 +21,24 @@ function isProse(line: string): boolean {
   return /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;|\*|>)/.test(text) && text.split(/\s+/).length >= 10;
 }
 
+// Words a clause cannot end on: a sentence that stops on one carries on in what follows it.
+const OPEN_CLAUSE_END = /\b(?:use|using|call|calling|with|of|by|via|to|as|like|is|are|run|running|type|enter|add|set|following|the|an?)$/i;
+
+/**
+ * Whether a sentence stops mid-clause where the text breaks into a listing ("…, you can use" then the
+ * indented "png_set_user_limits(png_ptr, width_max, height_max);"): the listing finishes the sentence.
+ * Returns the indent of the sentence's line when it does, undefined when it does not.
+ */
+function runsIntoListing(candidate: EvidenceCandidate): number | undefined {
+  const { hit } = candidate;
+  if (!OPEN_CLAUSE_END.test(candidate.text.trimEnd())) return undefined;
+  const next = /^[ \t]*\n(?:[ \t]*\n)*([ \t]*)(\S[^\n]*)/.exec(hit.text.slice(candidate.end - hit.start));
+  if (!next) return undefined;
+  const lineStart = hit.text.lastIndexOf("\n", candidate.start - hit.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(hit.text.slice(lineStart))![0].length;
+  return next[1]!.length > indent || /^(?:```|~~~)/.test(next[2]!) ? indent : undefined;
+}
+
 /**
  * A quoted sentence ending in a colon ("add the following directive to squid.conf:") announces a
  * listing; quoted alone it tells the reader nothing. This returns the candidate with its quote
@@ -31,7 +49,9 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
   const { hit } = candidate;
   const maxChars = options.maxChars ?? 600;
   let leadInEnd = candidate.end;
-  if (!candidate.text.trimEnd().endsWith(":")) {
+  // A listing that finishes a sentence ends where the text comes back to the sentence's indent.
+  const unfinishedAt = runsIntoListing(candidate);
+  if (!candidate.text.trimEnd().endsWith(":") && unfinishedAt === undefined) {
     if (!options.followNextLeadIn) return candidate;
     const next = splitSentences(hit.text.slice(candidate.end - hit.start), candidate.end)[0];
     const contiguous = next && hit.text.slice(candidate.end - hit.start, next.start - hit.start).trim() === "";
@@ -44,6 +64,7 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
   for (const line of hit.text.slice(leadInEnd - hit.start).split("\n")) {
     const fence = /^\s*(?:```|~~~)/.test(line);
     if (!inFence && !fence && isProse(line)) break;
+    if (!inFence && !fence && unfinishedAt !== undefined && line.trim() !== "" && /^[ \t]*/.exec(line)![0].length <= unfinishedAt) break;
     const lineEnd = lineStart + line.trimEnd().length;
     if (lineEnd - leadInEnd > maxChars) break;
     if (line.trim() !== "") end = lineEnd;

@@ -54,6 +54,26 @@ describe("withAnnouncedListing", () => {
     expect(withAnnouncedListing(leadIn, { followNextLeadIn: false })).toBe(leadIn);
   });
 
+  it("quotes a sentence that stops mid-clause with the indented listing that finishes it, not a heading with its paragraph", () => {
+    const manual = [
+      "Larger images will be rejected. If you wish to change these limits, you can use",
+      "",
+      "    png_set_user_limits(png_ptr, width_max, height_max);",
+      "",
+      "to set your own limits.",
+      "",
+      "1.3. FAQ revision information",
+      "",
+      "    In the plaintext version, changes are shown by a vertical bar placed in column 78 of the affected lines.",
+    ].join("\n");
+    const find = sentenceFinder("png", manual);
+    expect(withAnnouncedListing(find("If you wish"), { followNextLeadIn: false }).text).toBe(
+      "If you wish to change these limits, you can use\n\n    png_set_user_limits(png_ptr, width_max, height_max);",
+    );
+    const heading = find("FAQ revision information");
+    expect(withAnnouncedListing(heading, { followNextLeadIn: false })).toBe(heading);
+  });
+
   it("stops a Markdown listing at the first line of running text, even without a blank line before it", () => {
     const markdown = [
       "Upload a file with `POST /v1/documents` as multipart/form-data:",
