@@ -55,7 +55,7 @@ const COMMAND_TOKEN = /^--?[\p{L}]|[\p{L}\d]=|::/u;
 // Program output quoted in a document (log lines start with a timestamp): it shows a result, it does not tell how to get it.
 const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d\d[ T]\d/u;
 // A quantity, with its unit when written together ("100MB", "30s", "5%").
-const NUMBER = /^[+-]?\d+(?:[.,]\d+)?(?:%|[a-z]{1,3})?$/i;
+const NUMBER = /^[+-]?\d+(?:[.,]\d+)?(?:%|[kmgtp]i?b|bytes?|[mµun]?s|secs?|min|mins|h|hrs?|d|days?|x|k)?$/i;
 // Quantities written as words ("retries twice", "one day"): an answer to "how many" need not use digits.
 const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|twice|thrice|dozen|half|unlimited|infinite|infinity|no limit)\b/i;
 
@@ -63,7 +63,7 @@ const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|
 const ASKS_FOR_VARIABLE = /\benv(?:ironment)?\s+var(?:iable)?s?\b/i;
 // A variable's name as written in running text ("the `UV_THREADPOOL_SIZE` environment variable", "NODE_OPTIONS=…");
 // a constant of an API ("cluster.SCHED_RR") is reached through its object.
-const VARIABLE_NAME = /(?<![\w.$-])[A-Z][A-Z\d]*(?:_[A-Z\d]+)+(?![\w(])/g;
+const VARIABLE_NAME = /(?<![\w.-])[A-Z][A-Z\d]*(?:_[A-Z\d]+)+(?![\w(])/g;
 
 /** Whether a sentence names an environment variable the question does not already name. */
 function namesVariable(text: string, known: ReadonlySet<string>): boolean {

@@ -83,6 +83,9 @@ export function containsToken(text: string, token: string): boolean {
   }
 }
 
+// A bare file name with a common extension, no directory: a file of the user's ("app.ini", "report.pdf").
+const USER_FILE = /^[\w-]+\.(?:ini|conf|cfg|txt|log|json|ya?ml|xml|csv|md|html?|pdf|png|jpe?g|gif|svg|c|h|cc|cpp|py|js|ts|sh|rb|go|rs|java|toml|env|db|sql|tar|gz|tgz|zip|deb|rpm|so|o|out)$/i;
+
 /**
  * Words by which a question names a specific thing: the parts of identifiers ("vm.swappiness" →
  * vm, swappiness), acronyms and mixed-case names (LACP, WireGuard), words with digits. Ordinary
@@ -91,12 +94,13 @@ export function containsToken(text: string, token: string): boolean {
  */
 export function namedTerms(text: string): string[] {
   const out = new Set<string>();
-  // A command line the user quotes names its program and options; its other arguments (their file,
-  // "app.ini", their sed script) are the user's own, which the knowledge base need not name.
+  // A command line the user quotes names things, but its quoted script and the files it works on
+  // ("`sed '1,/DEBUG=1/s//DEBUG=0/' app.ini`") are the user's own, which the knowledge base need not name.
   const question = text.replace(/`([^`\n]*\s[^`\n]*)`/g, (_, command: string) =>
     command
+      .replace(/'[^']*'|"[^"]*"/g, " ")
       .split(/\s+/)
-      .filter((word, i) => i === 0 || /^--?[\p{L}\d]/u.test(word))
+      .filter((word) => !USER_FILE.test(word))
       .join(" "),
   );
   const hyphenated = question.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];

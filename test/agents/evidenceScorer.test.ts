@@ -48,6 +48,8 @@ describe("scoreCandidates answer form", () => {
     const question = "I can only change the deployment environment, not the code. Is there an environment variable for the scheduling policy?";
     const env = scoreCandidates({ question, queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("cluster.md", 0, text)] }]), candidateVectors: [] });
     expect(env.map((c) => c.score.answerForm)).toEqual([0, 0, 1]);
+    const shell = scoreCandidates({ question, queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("cli.md", 0, "Export $UV_THREADPOOL_SIZE before starting the process.")] }]), candidateVectors: [] });
+    expect(shell.map((c) => c.score.answerForm)).toEqual([1]);
   });
 
   it("looks for a fresh number when the question asks how many", () => {
@@ -68,6 +70,8 @@ describe("scoreCandidates answer form", () => {
     // A quantity with its unit written on ("100MB") is a number too.
     expect(statesFreshNumber("How much extra memory does origin tracking cost?", "It increases memory use by a minimum of 100MB.")).toBe(true);
     expect(statesFreshNumber("How much extra memory does origin tracking cost?", "It increases memory use noticeably.")).toBe(false);
+    // An ordinal or a hex mask is not a quantity.
+    expect(statesFreshNumber("How many retries does the client make?", "The 1st retry is sent at once with mask 0xff.")).toBe(false);
     expect(statesFreshNumber(question, "The overhead is +500% for memcheck.")).toBe(true);
     expect(statesFreshNumber(question, "The resolver contacts each name server in turn.")).toBe(false);
     expect(statesFreshNumber(question, "Its behaviour follows nsswitch.conf(5) and resolv.conf(5).")).toBe(false);

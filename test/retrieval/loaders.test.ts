@@ -126,6 +126,17 @@ describe("loaders", () => {
     expect(joinWrappedText(wrapped)).toContain("apropos(1) and manpath(5), the manpath(1) command's file.");
   });
 
+  it("text: leaves a list of short items and a log file line by line, and keeps a compound's hyphen at a wrap", () => {
+    const packages = Array.from({ length: 25 }, (_, i) => `package${String(i).padStart(2, "0")}`).join("\n");
+    expect(joinWrappedText(packages)).toBe(packages);
+    const log = Array.from({ length: 30 }, (_, i) => `2024-01-01 12:00:${String(i).padStart(2, "0")} INFO worker ${i} finished its batch of jobs and went idle`).join("\n");
+    expect(joinWrappedText(log)).toBe(log);
+    const filler = Array.from({ length: 20 }, () => "This line of running text fills the width that the writer wrapped at.");
+    const cow = joinWrappedText([...filler, "Snapshots of the volumes use the classic and very well known copy-on-", "write strategy for blocks."].join("\n"));
+    expect(cow).toContain("well known copy-on-write strategy for blocks.");
+    expect(joinHyphenatedWords("the copy-on-\nwrite strategy")).toBe("the copy-on-write strategy");
+  });
+
   it("text: drops terminal formatting a manual rendered for a terminal kept", async () => {
     const doc = await loadDocument("man-db.txt", Buffer.from("\x1b[1mman-db\x1b[0m caches b\bbo\bol\bld manual pages."));
     expect(doc.text).toBe("man-db caches bold manual pages.");

@@ -106,5 +106,7 @@ describe("namedTerms", () => {
     expect(terms).not.toContain("ini");
     expect(terms).not.toContain("app");
     expect(terms).not.toContain("debug");
+    // What a quoted command names is still named: an error code, a unit, a path.
+    expect(namedTerms("`journalctl -u NetworkManager` prints `Error: listen EADDRINUSE` for `cat /etc/resolv.conf`")).toEqual(expect.arrayContaining(["networkmanager", "eaddrinuse", "resolv"]));
   });
 });

@@ -1,5 +1,6 @@
-// A word cut at a line end by a hyphen and carried on in lower case on the next line ("alterna-\ntives").
-const CUT_WORD = /([\p{L}\d]*\p{L})-\n[ \t]*(\p{Ll}[\p{L}\d]*)/gu;
+// A word cut at a line end by a hyphen and carried on in lower case on the next line ("alterna-\ntives"),
+// after the parts of a compound it belongs to ("copy-on-\nwrite").
+const CUT_WORD = /(?<![\p{L}\d-])((?:[\p{L}\d]+-)*)([\p{L}\d]*\p{L})-\n[ \t]*(\p{Ll}[\p{L}\d]*)/gu;
 
 /**
  * Typeset text (a PDF, a manual justified for a terminal) hyphenates words at line ends: "alterna-" and
@@ -8,7 +9,9 @@ const CUT_WORD = /([\p{L}\d]*\p{L})-\n[ \t]*(\p{Ll}[\p{L}\d]*)/gu;
  * compound with its hyphen elsewhere and not the fused form. Returns the word a cut makes in `text`.
  */
 export function cutWordJoiner(text: string): (head: string, tail: string) => string {
-  const written = (word: string) => new RegExp(`(?<![\\p{L}\\d-])${word}(?![\\p{L}\\d])`, "iu").test(text);
+  // The document's words, hyphenated compounds whole; the two halves of a cut are two words here.
+  const words = new Set((text.match(/[\p{L}\d]+(?:-[\p{L}\d]+)*/gu) ?? []).map((w) => w.toLowerCase()));
+  const written = (word: string) => words.has(word.toLowerCase());
   return (head, tail) => (written(`${head}-${tail}`) && !written(head + tail) ? `${head}-${tail}` : head + tail);
 }
 
@@ -16,5 +19,6 @@ export function cutWordJoiner(text: string): (head: string, tail: string) => str
 export function joinHyphenatedWords(text: string): string {
   if (!text.includes("-\n")) return text;
   const join = cutWordJoiner(text);
-  return text.replace(CUT_WORD, (_, head: string, tail: string) => join(head, tail));
+  // TeX breaks a word that has a hyphen only at its hyphens: a compound's break keeps its hyphen.
+  return text.replace(CUT_WORD, (_, compound: string, head: string, tail: string) => (compound ? `${compound}${head}-${tail}` : join(head, tail)));
 }

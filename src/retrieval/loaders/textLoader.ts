@@ -25,6 +25,10 @@ function indentOf(line: string): number {
 const LABEL = /^[ \t]*(?:[-*+•o]|\(?\d+(?:\.\d+)*[.)]?|\(?[a-z][.)])[ \t]+(?=\S)/;
 // The next line opens a block of its own: a list item, or a line that is not running text.
 const OPENS_BLOCK = /^[ \t]*(?:[-*+•]\s|\(?\d+(?:\.\d+)*[.)]\s|[|>#$%{}<])/;
+// A log line opens with its timestamp ("2024-01-01 12:00:00 INFO …", "[12:00:01]", "Jan 12 10:00:01 host …").
+const TIMESTAMP = /^[ \t]*\[?(?:\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\p{L}{3}\s+\d{1,2}\s+\d\d:\d\d)/u;
+// Below this, lines are a list of short items, not text filled up to a margin.
+const MIN_WRAP_WIDTH = 50;
 // Code and tables end lines with these, prose does not.
 const CODE_END = /[;{}\\|=]$/;
 
@@ -39,7 +43,8 @@ const CUT_TAIL = /^\s*(\p{Ll}[\p{L}\d]*)/u;
 function wrapWidth(lines: readonly string[]): number {
   const widths = lines.filter((l) => l.trim() !== "").map((l) => displayWidth(l.trimEnd())).sort((a, b) => a - b);
   if (widths.length < 20) return 0;
-  return widths[Math.floor(widths.length * 0.95)]!;
+  const width = widths[Math.floor(widths.length * 0.95)]!;
+  return width >= MIN_WRAP_WIDTH ? width : 0;
 }
 
 /**
@@ -47,40 +52,49 @@ function wrapWidth(lines: readonly string[]): number {
  * sentence across lines; left as lines, a sentence reads as the lines of a listing and is quoted in
  * fragments. A line break is a wrap when the next line's first word would not have fitted on the line
  * (the writer's editor moved it down) and the next line carries on the same paragraph (same text
- * column, not a list item); such breaks become one space, or nothing inside a hyphenated word. A listing's lines are short of the width
- * or start blocks of their own, so they keep their breaks.
+ * column, not a list item or a log line); such breaks become one space, or nothing inside a hyphenated
+ * word. A listing's lines are short of the width or start blocks of their own, so they keep their breaks.
  */
 export function joinWrappedText(text: string): string {
   const lines = text.split("\n");
   const width = wrapWidth(lines);
   if (width === 0) return text;
   const joinCutWord = cutWordJoiner(text);
+  const out: string[] = [];
+  // The pieces of the line being joined (joined once, so a long paragraph is not copied at every wrap).
+  let pieces: string[] = [];
   // Joined lines lose their indent, so the line a paragraph started on gives the text column.
   let paragraphLine = "";
-  return lines.reduce((out, line, i) => {
-    if (i === 0) {
-      paragraphLine = line;
-      return line;
-    }
-    const previous = lines[i - 1]!.trimEnd();
+  for (const [i, line] of lines.entries()) {
+    const previous = i > 0 ? lines[i - 1]!.trimEnd() : "";
     const word = /^\s*(\S+)/.exec(line)?.[1];
     const column = indentOf(paragraphLine.replace(LABEL, (label) => " ".repeat(displayWidth(label))));
     const wraps =
+      i > 0 &&
       word !== undefined &&
       previous.trim() !== "" &&
       displayWidth(previous) + 1 + word.length > width - 2 &&
       indentOf(line) === column &&
       !OPENS_BLOCK.test(line) &&
+      !TIMESTAMP.test(line) &&
       !CODE_END.test(previous);
-    if (wraps) {
-      const head = CUT_HEAD.exec(previous)?.[1];
-      const tail = CUT_TAIL.exec(line)?.[1];
-      if (head && tail) return `${out.trimEnd().slice(0, -head.length - 1)}${joinCutWord(head, tail)}${line.trimStart().slice(tail.length)}`;
-      return `${out.trimEnd()} ${line.trimStart()}`;
+    if (!wraps) {
+      if (pieces.length > 0) out.push(pieces.join(""));
+      pieces = [line];
+      paragraphLine = line;
+      continue;
     }
-    paragraphLine = line;
-    return `${out}\n${line}`;
-  }, "");
+    // The last piece ends with the previous line, whose end the join may rewrite.
+    const last = pieces.pop()!.trimEnd();
+    const head = CUT_HEAD.exec(previous)?.[1];
+    const tail = CUT_TAIL.exec(line)?.[1];
+    if (head && tail) pieces.push(last.slice(0, -head.length - 1), joinCutWord(head, tail), line.trimStart().slice(tail.length));
+    // A compound broken after one of its own hyphens ("copy-on-" / "write") keeps it, with no space.
+    else if (tail && /\p{L}-$/u.test(previous)) pieces.push(last, line.trimStart());
+    else pieces.push(last, " ", line.trimStart());
+  }
+  out.push(pieces.join(""));
+  return out.join("\n");
 }
 
 /**
