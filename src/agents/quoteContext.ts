@@ -134,15 +134,22 @@ const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefor
  * sentence means nothing without it.
  */
 function isTermLine(span: SentenceSpan, chunk: SearchHit): boolean {
-  const text = span.text;
   const startsLine = span.start === chunk.start || chunk.text[span.start - chunk.start - 1] === "\n";
+  // A Texinfo definition ("[Function]int memeql_sec (const void *a, …)") is a term line however long its signature.
+  const category = DEFINITION_CATEGORY.exec(span.text)?.[0];
+  const text = category ? span.text.slice(category.length).trimStart() : span.text;
   const first = text.split(/\s/, 1)[0]!;
-  return startsLine && !text.includes("\n") && !/[.!?:;,]$/.test(text) && text.split(/\s+/).length <= 10 && TERM.test(first) && !first.includes("/");
+  const termLike = category ? text.length <= 300 : text.split(/\s+/).length <= 10 && TERM.test(first) && !first.includes("/");
+  return startsLine && !span.text.includes("\n") && !/[.!?:;,]$/.test(text) && termLike;
 }
 
-// What a definition list's term opens with: an option ("--track-fds=…", "-v"), inline code, or an
-// identifier ("RUNNING_ON_VALGRIND", "Acquire::http", "fs.readFile(path)"); not a word, a number or a URL.
-const TERM = /^(?:--?[\p{L}\d]|`|[\p{L}][\p{L}\d]*(?:[_=(]|::|\.[\p{L}]))/u;
+// The category Texinfo sets at the margin of a definition, which PDF text puts first.
+const DEFINITION_CATEGORY = /^\[(?:Function|Macro|Variable|Constant|Data type|Context struct|Type|Command|Special Form|User Option|Method|Instance Variable|Deffn)\]/i;
+
+// What a definition list's term opens with: an option ("--track-fds=…", "-v", Texinfo's "‘--enable-fat’"),
+// inline code, or an identifier ("RUNNING_ON_VALGRIND", "Acquire::http", "fs.readFile(path)"); not a word, a
+// number or a URL.
+const TERM = /^(?:[‘'“"]?--?[\p{L}\d]|`|[\p{L}][\p{L}\d]*(?:[_=(]|::|\.[\p{L}]))/u;
 
 /**
  * The term line of the option description a quote sits in, as a quote of its own (same passage and

@@ -148,6 +148,21 @@ describe("withDependentSentences in option references", () => {
     expect(withDependentSentences(find("When enabled")).text).toBe("--track-fds=<yes|no|all> [default: no]\n\nWhen enabled, Valgrind prints a list of open file descriptors on exit.");
   });
 
+  it("quotes a Texinfo definition's description with its definition line, and a quoted option with its line", () => {
+    const manual = sentenceFinder(
+      "nettle",
+      [
+        "[Function]int memeql_sec (const void *a , const void *b , size t n )",
+        "",
+        "Side-channel silent comparison of the n bytes at a and b. Return non-zero if the areas are equal.",
+        "‘--enable-mini-gmp’",
+        "Use the smaller and slower mini-gmp implementation of the bignum functions.",
+      ].join("\n"),
+    );
+    expect(withDependentSentences(manual("Side-channel")).text).toBe("[Function]int memeql_sec (const void *a , const void *b , size t n )\n\nSide-channel silent comparison of the n bytes at a and b.");
+    expect(withDependentSentences(manual("Use the smaller")).text).toBe("‘--enable-mini-gmp’\nUse the smaller and slower mini-gmp implementation of the bignum functions.");
+  });
+
   it("quotes 'To do so, …' with what it does, and a problem with 'The workaround is …'", () => {
     expect(withDependentSentences(find("To do so")).text).toBe(find("Branch prediction").text + " " + find("To do so").text);
     expect(withDependentSentences(find("Statically linked")).text).toBe(find("Statically linked").text + " " + find("The workaround").text);
