@@ -169,6 +169,7 @@ const SET_NOTES: Record<string, string> = {
     "Measured 2026-11-23, the day this set was written (by a helper that never saw Lore), over three Debian PDF manuals typeset by TeX (justified, hyphenated). " +
     "Joining words hyphenated at line ends ('alterna-' / 'tives'; a compound keeps its hyphen when the document writes it so elsewhere): abstention 0.667 → 0.833 at equal accuracy 0.375. " +
     "A Texinfo definition line (\"[Function]int memeql_sec (…)\", \"‘--enable-mini-gmp’\") quoted with the description under it, like an option line: 0.375 → 0.458 (no other set changed). " +
+    "Identifiers broken after an underscore at a line end (\"aes128_\" / \"set_encrypt_key\", 37 in these PDFs) joined: abstention 0.833 → 1.0 (the YARROW256_SEED_FILE_SIZE hard negative), accuracy unchanged. " +
     "What is left: pdf.js drops the underscores of some typewriter-font identifiers ('asn1 write value' for asn1_write_value), tables come out as runs of cells, and 5 of 24 answerable questions abstain because the evidence chosen holds few of the asked words (the answer sentence was not retrieved or ranked low).",
   "valgrind-manual":
     "Rounds measured 2026-11-23 with this set, written by a helper that never saw Lore: at first accuracy 0.458, false abstention 0.167 (4/24), abstention 1.0, citation precision 0.808. " +

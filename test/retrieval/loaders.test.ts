@@ -135,6 +135,7 @@ describe("loaders", () => {
     const cow = joinWrappedText([...filler, "Snapshots of the volumes use the classic and very well known copy-on-", "write strategy for blocks."].join("\n"));
     expect(cow).toContain("well known copy-on-write strategy for blocks.");
     expect(joinHyphenatedWords("the copy-on-\nwrite strategy")).toBe("the copy-on-write strategy");
+    expect(joinWrappedLines("set the key with aes128_\nset_encrypt_key first, and check ASN1_MAX_\nNAME_SIZE")).toBe("set the key with aes128_set_encrypt_key first, and check ASN1_MAX_NAME_SIZE");
   });
 
   it("text: drops terminal formatting a manual rendered for a terminal kept", async () => {

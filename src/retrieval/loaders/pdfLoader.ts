@@ -62,10 +62,11 @@ function pageText(items: readonly TextPiece[]): string {
  * A PDF breaks every sentence at the page's line width; left as lines, a sentence over three lines
  * reads as a listing and is quoted in fragments. A line that stops mid-sentence (long, no closing
  * punctuation) and a next line that carries on in lower case are one line of text, and a word
- * hyphenated across them is one word again.
+ * hyphenated or an identifier broken after an underscore across them is one again.
  */
 export function joinWrappedLines(text: string): string {
-  return joinHyphenatedWords(text).replace(/([^\n]{30,}[\p{L}\d,)\]])\n(?=[\p{Ll}\d(])/gu, "$1 ");
+  // An identifier broken after one of its underscores ("aes128_" / "set_encrypt_key") is one identifier.
+  return joinHyphenatedWords(text.replace(/([\p{L}\d]_)\n[ \t]*(?=[\p{L}\d])/gu, "$1")).replace(/([^\n]{30,}[\p{L}\d,)\]])\n(?=[\p{Ll}\d(])/gu, "$1 ");
 }
 
 /** Text of every page; each page is a section titled "Page N" so citations can name the page. */
