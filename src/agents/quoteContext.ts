@@ -21,6 +21,11 @@ function isProse(line: string): boolean {
   return /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;|\*|>)/.test(text) && text.split(/\s+/).length >= 10;
 }
 
+/** How many spaces or tabs a line starts with. */
+function indentOf(line: string): number {
+  return /^[ \t]*/.exec(line)![0].length;
+}
+
 // Words a clause cannot end on: a sentence that stops on one carries on in what follows it.
 const OPEN_CLAUSE_END = /\b(?:use|using|call|calling|with|of|by|via|to|as|like|is|are|run|running|type|enter|add|set|following|the|an?)$/i;
 
@@ -35,7 +40,7 @@ function runsIntoListing(candidate: EvidenceCandidate): number | undefined {
   const next = /^[ \t]*\n(?:[ \t]*\n)*([ \t]*)(\S[^\n]*)/.exec(hit.text.slice(candidate.end - hit.start));
   if (!next) return undefined;
   const lineStart = hit.text.lastIndexOf("\n", candidate.start - hit.start - 1) + 1;
-  const indent = /^[ \t]*/.exec(hit.text.slice(lineStart))![0].length;
+  const indent = indentOf(hit.text.slice(lineStart));
   return next[1]!.length > indent || /^(?:```|~~~)/.test(next[2]!) ? indent : undefined;
 }
 
@@ -64,7 +69,7 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
   for (const line of hit.text.slice(leadInEnd - hit.start).split("\n")) {
     const fence = /^\s*(?:```|~~~)/.test(line);
     if (!inFence && !fence && isProse(line)) break;
-    if (!inFence && !fence && unfinishedAt !== undefined && line.trim() !== "" && /^[ \t]*/.exec(line)![0].length <= unfinishedAt) break;
+    if (!inFence && !fence && unfinishedAt !== undefined && line.trim() !== "" && indentOf(line) <= unfinishedAt) break;
     const lineEnd = lineStart + line.trimEnd().length;
     if (lineEnd - leadInEnd > maxChars) break;
     if (line.trim() !== "") end = lineEnd;

@@ -16,6 +16,9 @@ function outline(doc: ExtractedDocument): Record<string, string> {
   return Object.fromEntries(doc.sections.map((s) => [s.headingPath.join(" > "), doc.text.slice(s.start, s.end).trim()]));
 }
 
+// Lines filled up to the writer's wrap width, so a file has a width to be wrapped at.
+const filledLines = Array.from({ length: 20 }, () => "This line of running text fills the width that the writer wrapped at.");
+
 describe("loaders", () => {
   it("markdown: drops front matter, keeps text as written, ignores # inside code fences, reads setext headings", async () => {
     const doc = await load("runbook.md");
@@ -122,7 +125,7 @@ describe("loaders", () => {
   it("joins a word hyphenated at a line end, and keeps the hyphen of a compound the document writes with one", () => {
     const text = "VALUE must specify one of the alterna-\ntives with a run-\ntime check. A run-time error is raised.";
     expect(joinHyphenatedWords(text)).toBe("VALUE must specify one of the alternatives with a run-time check. A run-time error is raised.");
-    const wrapped = [...Array.from({ length: 20 }, () => "This line of running text fills the width that the writer wrapped at."), "The manual pages are man(1), whatis(1), apropos(1) and man-", "path(5), the manpath(1) command's file."].join("\n");
+    const wrapped = [...filledLines, "The manual pages are man(1), whatis(1), apropos(1) and man-", "path(5), the manpath(1) command's file."].join("\n");
     expect(joinWrappedText(wrapped)).toContain("apropos(1) and manpath(5), the manpath(1) command's file.");
   });
 
@@ -131,8 +134,7 @@ describe("loaders", () => {
     expect(joinWrappedText(packages)).toBe(packages);
     const log = Array.from({ length: 30 }, (_, i) => `2024-01-01 12:00:${String(i).padStart(2, "0")} INFO worker ${i} finished its batch of jobs and went idle`).join("\n");
     expect(joinWrappedText(log)).toBe(log);
-    const filler = Array.from({ length: 20 }, () => "This line of running text fills the width that the writer wrapped at.");
-    const cow = joinWrappedText([...filler, "Snapshots of the volumes use the classic and very well known copy-on-", "write strategy for blocks."].join("\n"));
+    const cow = joinWrappedText([...filledLines, "Snapshots of the volumes use the classic and very well known copy-on-", "write strategy for blocks."].join("\n"));
     expect(cow).toContain("well known copy-on-write strategy for blocks.");
     expect(joinHyphenatedWords("the copy-on-\nwrite strategy")).toBe("the copy-on-write strategy");
     expect(joinWrappedLines("set the key with aes128_\nset_encrypt_key first, and check ASN1_MAX_\nNAME_SIZE")).toBe("set the key with aes128_set_encrypt_key first, and check ASN1_MAX_NAME_SIZE");

@@ -32,10 +32,6 @@ const MIN_WRAP_WIDTH = 50;
 // Code and tables end lines with these, prose does not.
 const CODE_END = /[;{}\\|=]$/;
 
-// A word hyphenated across a wrap ("man-" then "path(5)").
-const CUT_HEAD = /(?<![\p{L}\d-])([\p{L}\d]*\p{L})-$/u;
-const CUT_TAIL = /^\s*(\p{Ll}[\p{L}\d]*)/u;
-
 /**
  * The wrap width of a hard-wrapped text: the width that only a few lines exceed (code and tables run
  * over it now and then). Zero when there are too few lines to tell.
@@ -59,7 +55,7 @@ export function joinWrappedText(text: string): string {
   const lines = text.split("\n");
   const width = wrapWidth(lines);
   if (width === 0) return text;
-  const joinCutWord = cutWordJoiner(text);
+  const cutWords = cutWordJoiner(text);
   const out: string[] = [];
   // The pieces of the line being joined (joined once, so a long paragraph is not copied at every wrap).
   let pieces: string[] = [];
@@ -84,14 +80,12 @@ export function joinWrappedText(text: string): string {
       paragraphLine = line;
       continue;
     }
-    // The last piece ends with the previous line, whose end the join may rewrite.
+    // The last piece ends with the previous line, whose end a word hyphenated across the wrap rewrites.
     const last = pieces.pop()!.trimEnd();
-    const head = CUT_HEAD.exec(previous)?.[1];
-    const tail = CUT_TAIL.exec(line)?.[1];
-    if (head && tail) pieces.push(last.slice(0, -head.length - 1), joinCutWord(head, tail), line.trimStart().slice(tail.length));
-    // A compound broken after one of its own hyphens ("copy-on-" / "write") keeps it, with no space.
-    else if (tail && /\p{L}-$/u.test(previous)) pieces.push(last, line.trimStart());
-    else pieces.push(last, " ", line.trimStart());
+    const next = line.trimStart();
+    const cut = cutWords.lines(last, next);
+    if (cut !== undefined) pieces.push(cut);
+    else pieces.push(last, " ", next);
   }
   out.push(pieces.join(""));
   return out.join("\n");
