@@ -7,7 +7,7 @@ import { askCoverage, askedPart, decideAbstention, namingPart, judgeSupport, nam
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
-import { describedTerm, quoteHolds, withQuoteContext } from "./quoteContext.js";
+import { describedTerm, quoteHolds, referentOf, withQuoteContext } from "./quoteContext.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
 import { asksForCode, asksForNumber, DEFAULT_WEIGHTS, statesFreshNumber, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
@@ -222,19 +222,24 @@ export class Answerer {
     // is scored too: a paraphrase of the ask is otherwise outweighed by sentences about the scene.
     const asked = askedPart(searchQuestion);
     const queries = [searchQuestion, ...subQueries, ...(searchQuestion !== question ? [question] : []), ...(asked && asked !== searchQuestion ? [asked] : []), ...focuses];
-    const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text)], signal) : undefined;
+    const referents = candidates.map(referentOf);
+    const readTogether = candidates.flatMap((c, i) => (referents[i] ? [`${referents[i]!.text} ${c.text}`] : []));
+    const vectors = this.cache ? await this.cache.embed([...queries, ...candidates.map((c) => c.text), ...readTogether], signal) : undefined;
     const queryVectors = vectors ? vectors.slice(0, queries.length) : [];
-    const candidateVectors = vectors ? vectors.slice(queries.length) : candidates.map(() => undefined);
+    const candidateVectors = vectors ? vectors.slice(queries.length, queries.length + candidates.length) : candidates.map(() => undefined);
+    const togetherVectors = vectors?.slice(queries.length + candidates.length) ?? [];
+    let nextTogether = 0;
+    const referentVectors = referents.map((r) => (r ? togetherVectors[nextTogether++] : undefined));
     const weights = this.options.weights ?? DEFAULT_WEIGHTS;
     const focusVectors = queryVectors.slice(queries.length - focuses.length);
     const mainVectors = queryVectors.slice(0, queries.length - focuses.length).filter((_, i) => i === 0 || i > subQueries.length);
-    const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, weights });
+    const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, referents, referentVectors, weights });
     // Each sub-question contributes the sentence that best answers it on its own words (its focus):
     // the context it repeats from the question would pull every step toward the same sentences.
     const stepBest = subSteps
       .map((_, i) => {
         const vectors = [queryVectors[i + 1], focusVectors[i]].filter((v): v is Float32Array => v !== undefined);
-        const own = scoreCandidates({ question: focuses[i]!, queryVectors: vectors, candidates, candidateVectors, weights });
+        const own = scoreCandidates({ question: focuses[i]!, queryVectors: vectors, candidates, candidateVectors, referents, referentVectors, weights });
         return rankByScore(own)[0];
       })
       .filter((c): c is ScoredCandidate => c !== undefined);
@@ -310,7 +315,7 @@ export class Answerer {
     );
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
     // The evidence must name what the ask names; the scene's names ("a Windows-generated file") it need not.
-    const namedTerms = namedTermsInEvidence(askedPart(question), unknownTerms, kept.map((c) => c.hit));
+    const namedTerms = namedTermsInEvidence(askedPart(question), unknownTerms, kept.map((c) => c.hit), allHits);
     const ask = askCoverage(searchQuestion, kept.map((c) => c.text));
     const decision = decideAbstention(
       {

@@ -20,6 +20,8 @@ export interface CandidateScore {
 export interface ScoredCandidate extends EvidenceCandidate {
   score: CandidateScore;
   vector: Float32Array | undefined;
+  /** The sentence before, which this one leans on ("It halves Memcheck's speed …"): it is scored, and quoted, with it. */
+  referent?: EvidenceCandidate;
 }
 
 export interface ScoringWeights {
@@ -42,6 +44,9 @@ export interface ScoreInput {
   candidates: EvidenceCandidate[];
   /** Candidate vectors in candidate order (same length), or undefined when no embedder ran. */
   candidateVectors: (Float32Array | undefined)[];
+  /** Per candidate (same order), the sentence it leans on, and the vector of both read together. */
+  referents?: readonly (EvidenceCandidate | undefined)[];
+  referentVectors?: readonly (Float32Array | undefined)[];
   weights?: ScoringWeights;
 }
 
@@ -155,13 +160,18 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
     if (v === undefined) lexicalCache.set(c, (v = lexicalOf(c.text)));
     return v;
   };
+  const similarityTo = (vector: Float32Array | undefined) => (vector ? Math.max(0, ...input.queryVectors.map((q) => cosine(q, vector))) : 0);
   return input.candidates.map((c, i) => {
     const vector = input.candidateVectors[i];
-    const similarity = vector ? Math.max(0, ...input.queryVectors.map((q) => cosine(q, vector))) : 0;
-    const lex = lexical(c);
-    const keys = questionKeys.length === 0 ? 0 : questionKeys.filter((k) => containsToken(c.text, k)).length / questionKeys.length;
+    // A sentence that leans on the one before it is read with it: alone, "It halves Memcheck's speed and
+    // increases memory use by a minimum of 100MB" does not say what costs that much.
+    const referent = input.referents?.[i];
+    const read = referent ? `${referent.text} ${c.text}` : c.text;
+    const similarity = referent && input.referentVectors?.[i] ? similarityTo(input.referentVectors[i]) : similarityTo(vector);
+    const lex = referent ? lexicalOf(read) : lexical(c);
+    const keys = questionKeys.length === 0 ? 0 : questionKeys.filter((k) => containsToken(read, k)).length / questionKeys.length;
     const context = Math.max(0, ...adjacent(c).filter((n) => n !== undefined).map(lexical));
-    const form = answerForm(c.text);
+    const form = answerForm(read);
     const wordCount = c.text.split(/\s+/).length;
     // A shell command line is short but complete: it is what a "how do I" question asks for.
     const commandAnswer = form === 1 && CODE_LINE.test(c.text);
@@ -169,7 +179,7 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
     const total =
       fragment *
       (weights.similarity * similarity + weights.lexical * lex + weights.keyTokens * keys + weights.context * context + weights.answerForm * form + weights.rank / (1 + c.chunkRank));
-    return { ...c, vector, score: { similarity, lexical: lex, keyTokens: keys, context, answerForm: form, total } };
+    return { ...c, vector, ...(referent ? { referent } : {}), score: { similarity, lexical: lex, keyTokens: keys, context, answerForm: form, total } };
   });
 }
 
@@ -230,8 +240,14 @@ function selectByScore(scored: readonly ScoredCandidate[], options: SelectionOpt
   const best = ranked[0];
   if (!best) return [];
   const chosen: ScoredCandidate[] = [best];
+  // Scored candidates are copies: a referent is recognised by where it stands.
+  const isReferentOf = (leaning: ScoredCandidate, c: ScoredCandidate) => leaning.referent !== undefined && leaning.referent.hit.documentId === c.hit.documentId && leaning.referent.start === c.start;
   const add = (c: ScoredCandidate | undefined) => {
-    if (c && chosen.length < options.maxSentences && !chosen.some((x) => x === c || sameText(x.text, c.text))) chosen.push(c);
+    if (!c || chosen.some((x) => x === c || sameText(x.text, c.text) || isReferentOf(x, c))) return;
+    // A sentence quoted with the one it leans on takes that one's place rather than a place of its own.
+    const leanedOn = chosen.findIndex((x) => isReferentOf(c, x));
+    if (leanedOn >= 0) chosen[leanedOn] = c;
+    else if (chosen.length < options.maxSentences) chosen.push(c);
   };
   for (const c of options.stepBest ?? []) add(scored.find((x) => x.id === c.id));
   const floor = best.score.total * (options.relativeFloor ?? 0.7);

@@ -1,6 +1,6 @@
 import { keyTokens, splitSentences, type SentenceSpan } from "../verification/index.js";
 import type { SearchHit } from "../retrieval/types.js";
-import type { EvidenceCandidate } from "./evidenceCandidates.js";
+import { adjacent, type EvidenceCandidate } from "./evidenceCandidates.js";
 
 export interface QuoteContextOptions {
   /**
@@ -132,6 +132,33 @@ export function quoteHolds(outer: EvidenceCandidate, inner: EvidenceCandidate): 
 // next ("Valid values are 'rr' and 'none'.") complete the sentence that names the option.
 const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|to do (?:so|this|that)|the (?:\w+ )?(?:workaround|solution|fix|remedy|cure) (?:is|for (?:this|that|it))|this (?:is why|means)|that is why|for this reason|(?:valid|possible|allowed|accepted|supported|permitted) values (?:are|include)|(?:the|its) default(?: value)? is)\b/i;
 
+// A sentence whose subject points back ("It halves Memcheck's speed …", "These files are …") is about what
+// the sentence before it names, and so is a short one that refers to it ("The maximum value for this is 500.").
+const REFERS_BACK = /^(?:it|its|this|these|those|they|their|such|both)\b/i;
+const POINTS_BACK = /\b(?:this|it|them|these)\b/i;
+
+/**
+ * Whether a sentence needs the one before it to be understood (see LEANS_ON_PREVIOUS and REFERS_BACK),
+ * and that one is a sentence of running text: not a heading ("2.4 Library Notes") or a listing.
+ */
+function leansBackOn(text: string, before: { text: string }): boolean {
+  const leans = LEANS_ON_PREVIOUS.test(text) || REFERS_BACK.test(text) || (text.split(/\s+/).length <= 12 && POINTS_BACK.test(text));
+  return leans && !before.text.includes("\n") && /[.!?;:)"”’]$/.test(before.text);
+}
+
+/**
+ * The sentence a candidate leans on, when it does: the one right before it in its chunk, if that is a
+ * sentence of running text (not a listing line). The candidate is quoted with it (withDependentSentences),
+ * so it is also scored with it.
+ */
+export function referentOf(candidate: EvidenceCandidate): EvidenceCandidate | undefined {
+  const [before] = adjacent(candidate);
+  if (!before || candidate.text.includes("\n") || !leansBackOn(candidate.text, before)) return undefined;
+  const between = candidate.hit.text.slice(before.end - candidate.hit.start, candidate.start - candidate.hit.start);
+  // Lines split out of one listing are not a sentence and its referent.
+  return between.includes("\n") && !between.includes("\n\n") ? undefined : before;
+}
+
 /**
  * Whether a span is the term of a definition list, as option references write them: a line of its
  * own that opens with an option, setting or identifier ("--track-fds=<yes|no|all> [default: no]"), with its
@@ -176,7 +203,7 @@ export function describedTerm<T extends EvidenceCandidate>(quote: T): T | undefi
  * The candidate's quote extended, verbatim, over the next sentence of its chunk when that sentence
  * leans on it, and back over the previous one when the candidate itself leans on it.
  */
-export function withDependentSentences<T extends EvidenceCandidate>(candidate: T): T {
+export function withDependentSentences<T extends EvidenceCandidate>(candidate: T, hops = 2): T {
   const { hit } = candidate;
   const spans = splitSentences(hit.text, hit.start);
   const first = spans.findIndex((s) => s.start >= candidate.start);
@@ -187,8 +214,9 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   const opensParagraph = (previous: SentenceSpan, next: { start: number }) => hit.text.slice(previous.end - hit.start, next.start - hit.start).includes("\n");
   // A term line followed by another term line ("pg_ctl start …" then "pg_ctl stop …") is a listing, not a description.
   const describes = before && isTermLine(before, hit) && opensParagraph(before, candidate) && !isTermLine(candidate, hit);
-  const leansBack = before && ((LEANS_ON_PREVIOUS.test(candidate.text) && !before.text.includes("\n")) || describes);
-  const start = leansBack ? before.start : candidate.start;
+  const leansBack = before && (leansBackOn(candidate.text, before) || describes);
+  // The sentence leaned on may itself lean on the one before it ("‘--enable-mini-gmp’" / "Use the smaller …" / "This option is …").
+  const start = !leansBack ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: before.start, end: before.end, text: before.text }, hops - 1).start : before.start;
   const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;
   return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };

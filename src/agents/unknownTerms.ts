@@ -32,11 +32,20 @@ export async function findUnknownTerms(
 
 /**
  * The question's named terms that the knowledge base mentions, and those of them that the chosen
- * evidence (its chunks, headings and titles) mentions too.
+ * evidence mentions too: its chunks, headings and titles, or another retrieved passage of the same
+ * document. A page need not repeat its subject in every paragraph ("the root password fields" of the
+ * Debian installer's page), but a page that never names it is about something else.
  */
-export function namedTermsInEvidence(question: string, unknownTerms: readonly string[], evidence: readonly SearchHit[]): { known: string[]; inEvidence: string[] } {
+export function namedTermsInEvidence(
+  question: string,
+  unknownTerms: readonly string[],
+  evidence: readonly SearchHit[],
+  retrieved: readonly SearchHit[] = [],
+): { known: string[]; inEvidence: string[] } {
   const known = namedTerms(question).filter((t) => !unknownTerms.includes(t));
-  return { known, inEvidence: known.filter((t) => evidence.some((h) => mentions(h, t))) };
+  const documents = new Set(evidence.map((h) => h.documentId));
+  const passages = [...evidence, ...retrieved.filter((h) => documents.has(h.documentId))];
+  return { known, inEvidence: known.filter((t) => passages.some((h) => mentions(h, t))) };
 }
 
 /** Whether a passage (its title, headings or text) mentions a named term. */

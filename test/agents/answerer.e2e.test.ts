@@ -30,7 +30,7 @@ const DOCS: Record<string, string> = {
     "",
     "--sample-interval=<seconds> [default: 30]",
     "",
-    "The frobnicator polls each sensor on a fixed schedule. This option sets the number of seconds between two polls of a sensor.",
+    "The frobnicator polls each sensor on a fixed schedule. The value sets the number of seconds between two polls of a sensor.",
     "",
     "--quiet",
     "",
@@ -124,7 +124,7 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
     const response = await answerer.askComplete({ question: "How do I change the number of seconds between two polls of a sensor?", collection: "kb" });
     expect(response.abstained).toBe(false);
     const texts = response.sentences.map((s) => s.text);
-    const quote = texts.indexOf("This option sets the number of seconds between two polls of a sensor.");
+    const quote = texts.indexOf("The value sets the number of seconds between two polls of a sensor.");
     expect(quote).toBeGreaterThan(0);
     expect(texts[quote - 1]).toBe("--sample-interval=<seconds> [default: 30]");
     const label = response.sentences[quote - 1]!.citations[0]!;

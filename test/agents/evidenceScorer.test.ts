@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
+import { referentOf } from "../../src/agents/quoteContext.js";
 import { asksForNumber, rankByScore, scoreCandidates, selectEvidence, statesFreshNumber } from "../../src/agents/evidenceScorer.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
@@ -110,5 +111,27 @@ describe("selectEvidence", () => {
   it("keeps close runners-up of other pages for a multi-part question", () => {
     const chosen = selectEvidence(scored, { maxSentences: 4, stepBest: [scored[1]!] });
     expect(chosen.map((c) => c.hit.documentId)).toContain("lvm.html");
+  });
+});
+
+describe("sentences that lean on the one before", () => {
+  const manual = hit(
+    "mc-manual.html",
+    0,
+    "Performance overhead: origin tracking is expensive. It halves Memcheck's speed and increases memory use by a minimum of 100MB. Origin tracking is off by default.",
+  );
+  const candidates = buildCandidates([{ stepId: 1, hits: [manual] }]);
+  const referents = candidates.map(referentOf);
+  const question = "How much extra memory does origin tracking cost at a minimum?";
+
+  it("are scored with the sentence they lean on, and quoted in its place", () => {
+    const alone = scoreCandidates({ question, queryVectors: [], candidates, candidateVectors: [] });
+    const read = scoreCandidates({ question, queryVectors: [], candidates, candidateVectors: [], referents });
+    const it = (list: typeof read) => list.find((c) => c.text.startsWith("It halves"))!;
+    expect(it(read).referent?.text).toBe("Performance overhead: origin tracking is expensive.");
+    expect(it(read).score.lexical).toBeGreaterThan(it(alone).score.lexical);
+    // The referent and the sentence that leans on it take one place, not two.
+    const chosen = selectEvidence(read.map((c, i) => ({ ...c, score: { ...c.score, total: [1, 0.95, 0.2][i]! } })), { maxSentences: 4 });
+    expect(chosen.map((c) => c.text)).toEqual([it(read).text]);
   });
 });

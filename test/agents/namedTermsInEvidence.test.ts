@@ -12,6 +12,15 @@ describe("namedTermsInEvidence", () => {
     expect(namedTermsInEvidence(question, [], evidence)).toEqual({ known: ["systemd", "journald", "lvm"], inEvidence: ["lvm"] });
   });
 
+  it("counts a term that another retrieved passage of the evidence's document names, not one of another document", () => {
+    const question = "What happens if I leave the root password fields empty in the Debian installer?";
+    const evidence = { ...hit("Leave both fields empty to disable the root account.", "Installation steps", []), documentId: "install" } as SearchHit;
+    const samePage = { ...hit("Debian also imposes the creation of a standard user account.", "Installation steps", []), documentId: "install", chunkId: "install#2" } as SearchHit;
+    const otherPage = { ...samePage, documentId: "other", chunkId: "other#0" } as SearchHit;
+    expect(namedTermsInEvidence(question, [], [evidence], [evidence, samePage]).inEvidence).toEqual(["debian"]);
+    expect(namedTermsInEvidence(question, [], [evidence], [evidence, otherPage]).inEvidence).toEqual([]);
+  });
+
   it("leaves out terms the knowledge base never mentions (another rule covers those)", () => {
     expect(namedTermsInEvidence("Is WireGuard supported?", ["wireguard"], [hit("Debian ships OpenVPN.", "VPN", [])]).known).toEqual([]);
   });

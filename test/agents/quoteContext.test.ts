@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describedTerm, withLeadIn, withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
+import { describedTerm, referentOf, withLeadIn, withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
 import { buildCandidates, type EvidenceCandidate } from "../../src/agents/evidenceCandidates.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
@@ -166,6 +166,19 @@ describe("withDependentSentences in option references", () => {
   it("quotes 'To do so, …' with what it does, and a problem with 'The workaround is …'", () => {
     expect(withDependentSentences(find("To do so")).text).toBe(find("Branch prediction").text + " " + find("To do so").text);
     expect(withDependentSentences(find("Statically linked")).text).toBe(find("Statically linked").text + " " + find("The workaround").text);
+  });
+
+  it("quotes a sentence whose subject points back ('It …', 'This option …') with the sentence it points to, through a definition", () => {
+    const manual = sentenceFinder(
+      "nettle",
+      ["‘--enable-mini-gmp’", "Use the smaller and slower mini-gmp implementation. This option is intended for embedded systems.", "", "2.4 Library Notes", "", "The header file of this library is libtasn1.h."].join("\n"),
+    );
+    expect(withDependentSentences(manual("This option")).text).toBe("‘--enable-mini-gmp’\nUse the smaller and slower mini-gmp implementation. This option is intended for embedded systems.");
+    expect(referentOf(manual("This option"))?.text).toBe("Use the smaller and slower mini-gmp implementation.");
+    // A heading is not a sentence to lean on.
+    expect(referentOf(manual("The header file"))).toBeUndefined();
+    expect(withDependentSentences(manual("The header file"))).toBe(manual("The header file"));
+    expect(referentOf(manual("Use the smaller"))).toBeUndefined();
   });
 
   it("quotes an option with the values or default stated right after it, and those with the option", () => {
