@@ -1,6 +1,14 @@
 import type { SearchHit } from "../retrieval/types.js";
 import { containsToken, namedTerms } from "../verification/index.js";
 
+/**
+ * Whether a text names a term. A term taken from a part of an identifier ("aes256" of the question's
+ * "aes256_encrypt") is named by the same part of another identifier ("struct aes256_ctx").
+ */
+function names(text: string, term: string): boolean {
+  return containsToken(text, term) || (!term.includes("_") && text.includes("_") && containsToken(text.replace(/_/g, " "), term));
+}
+
 /** A hit's headings and text, where a named term counts as mentioned. */
 function mentionText(hit: SearchHit): string {
   return `${hit.headingPath.join(" ")} ${hit.text}`;
@@ -20,11 +28,11 @@ export async function findUnknownTerms(
   maxLookups = 6,
 ): Promise<string[]> {
   const text = retrieved.map(mentionText).join("\n");
-  const candidates = namedTerms(question).filter((t) => !containsToken(text, t)).slice(0, maxLookups);
+  const candidates = namedTerms(question).filter((t) => !names(text, t)).slice(0, maxLookups);
   const found = await Promise.all(
     candidates.map(async (t) => {
       const hits = await lookup(t);
-      return hits === undefined || hits.some((h) => containsToken(mentionText(h), t));
+      return hits === undefined || hits.some((h) => names(mentionText(h), t));
     }),
   );
   return candidates.filter((_, i) => !found[i]);
@@ -50,5 +58,5 @@ export function namedTermsInEvidence(
 
 /** Whether a passage (its title, headings or text) mentions a named term. */
 export function mentions(hit: SearchHit, term: string): boolean {
-  return containsToken(`${hit.title ?? ""} ${mentionText(hit)}`, term);
+  return names(`${hit.title ?? ""} ${mentionText(hit)}`, term);
 }

@@ -21,6 +21,12 @@ describe("namedTermsInEvidence", () => {
     expect(namedTermsInEvidence(question, [], [evidence], [evidence, otherPage]).inEvidence).toEqual([]);
   });
 
+  it("finds a part of the question's identifier as the same part of another identifier", () => {
+    const question = "I set the key with aes256_set_decrypt_key and pass aes256_decrypt to ctr_crypt. What is wrong?";
+    const evidence = [hit("[Function]void aes256_set_encrypt_key (struct aes256_ctx *ctx, const uint8_t *key)", "Cipher functions", [])];
+    expect(namedTermsInEvidence(question, [], evidence).inEvidence).toContain("aes256");
+  });
+
   it("leaves out terms the knowledge base never mentions (another rule covers those)", () => {
     expect(namedTermsInEvidence("Is WireGuard supported?", ["wireguard"], [hit("Debian ships OpenVPN.", "VPN", [])]).known).toEqual([]);
   });

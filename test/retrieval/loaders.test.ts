@@ -192,6 +192,12 @@ describe("loaders", () => {
     expect(pages["Page 2"]).toContain("Report a suspected breach to security@acme.example within one hour.");
   });
 
+  it("pdf: an underscore drawn as a rule under a gap (Texinfo's identifiers) is read back, a table border is not one", async () => {
+    const doc = await loadDocument("typeset-reference.pdf", readFileSync(fileURLToPath(new URL("../fixtures/typeset/typeset-reference.pdf", import.meta.url))));
+    expect(doc.text).toContain("Call asn1_write_value to set a value.");
+    expect(doc.text).toContain("Set the default key size.");
+  });
+
   it("docx: headings survive through mammoth's HTML, table rows stay together", async () => {
     const doc = await load("release-guide.docx");
     expect(doc.format).toBe("docx");

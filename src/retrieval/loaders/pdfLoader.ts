@@ -25,11 +25,78 @@ interface TextPiece {
   str: string;
   hasEOL: boolean;
   transform: number[];
+  width: number;
   height: number;
 }
 
+/** A short horizontal line the page draws (page coordinates): TeX draws an underscore so in fonts without one. */
+export interface Rule {
+  x0: number;
+  x1: number;
+  y: number;
+}
+
+type Matrix = [number, number, number, number, number, number];
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[1] * n[2],
+  m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2],
+  m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4],
+  m[4] * n[1] + m[5] * n[3] + n[5],
+];
+const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+
+/**
+ * The short horizontal lines of a page, at most `maxWidth` long: Texinfo typesets "_" in its slanted
+ * and sans fonts as a drawn rule, so pdf.js reads "asn1_write_value" as "asn1 write value".
+ */
+export function shortRules(ops: { fnArray: number[]; argsArray: unknown[] }, codes: { save: number; restore: number; transform: number; constructPath: number }, maxWidth = 12): Rule[] {
+  const rules: Rule[] = [];
+  const saved: Matrix[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  ops.fnArray.forEach((fn, k) => {
+    const args = ops.argsArray[k] as unknown[];
+    if (fn === codes.save) saved.push(ctm);
+    else if (fn === codes.restore) ctm = saved.pop() ?? ctm;
+    else if (fn === codes.transform) ctm = multiply(args as Matrix, ctm);
+    else if (fn === codes.constructPath) {
+      // The path's bounding box, [minX, minY, maxX, maxY] in the coordinates it was drawn in.
+      const box = args[2] as ArrayLike<number> | null | undefined;
+      if (!box || box.length < 4) return;
+      const [x0, y0] = apply(ctm, box[0]!, box[1]!);
+      const [x1, y1] = apply(ctm, box[2]!, box[3]!);
+      const width = Math.abs(x1 - x0);
+      if (Math.abs(y1 - y0) <= 1 && width >= 1 && width <= maxWidth) rules.push({ x0: Math.min(x0, x1), x1: Math.max(x0, x1), y: (y0 + y1) / 2 });
+    }
+  });
+  return rules;
+}
+
+/**
+ * A piece's text with an underscore back where a drawn rule sits on its baseline over one of its
+ * spaces. Glyph positions are estimated from the piece's width (exact for the typewriter fonts
+ * identifiers are set in), so the space nearest to the rule's middle is taken.
+ */
+export function withDrawnUnderscores(item: TextPiece, rules: readonly Rule[]): string {
+  const { str } = item;
+  if (!str.includes(" ") || rules.length === 0 || item.width <= 0) return str;
+  const x = item.transform[4] ?? 0;
+  const y = item.transform[5] ?? 0;
+  const advance = item.width / str.length;
+  const chars = [...str];
+  for (const rule of rules) {
+    const middle = (rule.x0 + rule.x1) / 2;
+    if (Math.abs(rule.y - y) > 0.4 * Math.max(item.height, 1) || middle <= x || middle >= x + item.width || rule.x1 - rule.x0 > 1.5 * advance) continue;
+    const at = Math.floor((middle - x) / advance);
+    const space = [at, at - 1, at + 1].find((i) => chars[i] === " " && i > 0 && i < chars.length - 1 && /[\p{L}\d]/u.test(chars[i - 1]!) && /[\p{L}\d]/u.test(chars[i + 1]!));
+    if (space !== undefined) chars[space] = "_";
+  }
+  return chars.join("");
+}
+
 /** One page's text: pieces joined, a line break where pdf.js reports one or the baseline moves. */
-function pageText(items: readonly TextPiece[]): string {
+function pageText(items: readonly TextPiece[], rules: readonly Rule[] = []): string {
   let text = "";
   let lastY: number | undefined;
   let lastHeight = 0;
@@ -41,7 +108,7 @@ function pageText(items: readonly TextPiece[]): string {
       if (paragraph) text += text.endsWith("\n") ? "\n" : "\n\n";
       else if (!text.endsWith("\n")) text += "\n";
     }
-    text += item.str.replace(/[^\S\n]+/g, " ");
+    text += withDrawnUnderscores(item, rules).replace(/[^\S\n]+/g, " ");
     if (item.hasEOL) text = text.replace(/ +$/, "") + "\n";
     if (item.str !== "") {
       lastY = y;
@@ -71,7 +138,7 @@ export function joinWrappedLines(text: string): string {
 
 /** Text of every page; each page is a section titled "Page N" so citations can name the page. */
 export async function loadPdf(content: Buffer, fileName: string): Promise<ExtractedDocument> {
-  const { getDocument } = await pdfjs();
+  const { getDocument, OPS } = await pdfjs();
   const task = getDocument({ data: new Uint8Array(content), verbosity: 0, isEvalSupported: false, disableFontFace: true });
   try {
     const pdf = await task.promise;
@@ -81,7 +148,11 @@ export async function loadPdf(content: Buffer, fileName: string): Promise<Extrac
     for (let n = 1; n <= pdf.numPages; n++) {
       const page = await pdf.getPage(n);
       const items = (await page.getTextContent()).items as readonly (TextPiece | { type: string })[];
-      const body = pageText(items.filter((i): i is TextPiece => "str" in i));
+      const rules = shortRules(await page.getOperatorList(), OPS);
+      const body = pageText(
+        items.filter((i): i is TextPiece => "str" in i),
+        rules,
+      );
       page.cleanup();
       if (!body) continue;
       if (text) text += "\n\n";
