@@ -231,7 +231,8 @@ export function selectEvidence(scored: readonly ScoredCandidate[], options: Sele
   if (named.length === 0 || chosen.length === 0 || chosen.some(namesOne)) return chosen;
   const onTopic = scored.filter(namesOne);
   const bestOnTopic = rankByScore(onTopic)[0];
-  if (!bestOnTopic || bestOnTopic.score.total < NAMED_EVIDENCE_FLOOR * chosen[0]!.score.total) return chosen;
+  // Against the best score, not the first one chosen: a sentence quoted with its referent takes that one's place.
+  if (!bestOnTopic || bestOnTopic.score.total < NAMED_EVIDENCE_FLOOR * rankByScore(scored)[0]!.score.total) return chosen;
   return selectByScore(onTopic, { ...options, stepBest: (options.stepBest ?? []).filter(namesOne) });
 }
 

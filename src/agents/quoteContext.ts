@@ -136,14 +136,30 @@ const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefor
 // the sentence before it names, and so is a short one that refers to it ("The maximum value for this is 500.").
 const REFERS_BACK = /^(?:it|its|this|these|those|they|their|such|both)\b/i;
 const POINTS_BACK = /\b(?:this|it|them|these)\b/i;
+// Openings that point at nothing before: an "it" that only announces what follows ("It is recommended to
+// …", "It is worth noting that …") and a text that names its own part ("This section describes …").
+const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|may|might|can|could|would|should|will))(?:\s+\w+){0,3}?\s+(?:to|that|whether|if|when)\b|this\s+(?:section|chapter|document|manual|guide|appendix|book|tutorial|page|article|part)\b)/i;
 
 /**
  * Whether a sentence needs the one before it to be understood (see LEANS_ON_PREVIOUS and REFERS_BACK),
  * and that one is a sentence of running text: not a heading ("2.4 Library Notes") or a listing.
  */
 function leansBackOn(text: string, before: { text: string }): boolean {
-  const leans = LEANS_ON_PREVIOUS.test(text) || REFERS_BACK.test(text) || (text.split(/\s+/).length <= 12 && POINTS_BACK.test(text));
+  const leans = LEANS_ON_PREVIOUS.test(text) || ((REFERS_BACK.test(text) || (text.split(/\s+/).length <= 12 && POINTS_BACK.test(text))) && !POINTS_NOWHERE.test(text));
   return leans && !before.text.includes("\n") && /[.!?;:)"”’]$/.test(before.text);
+}
+
+/** Whether `sentence` leans on `before`, the span right before it in the chunk (lines of one listing lean on nothing). */
+function leansOn(before: SentenceSpan, sentence: SentenceSpan, hit: SearchHit): boolean {
+  const between = hit.text.slice(before.end - hit.start, sentence.start - hit.start);
+  return leansBackOn(sentence.text, before) && !(between.includes("\n") && !between.includes("\n\n"));
+}
+
+const sentencesOfChunk = new WeakMap<SearchHit, SentenceSpan[]>();
+function sentencesOf(hit: SearchHit): SentenceSpan[] {
+  let spans = sentencesOfChunk.get(hit);
+  if (!spans) sentencesOfChunk.set(hit, (spans = splitSentences(hit.text, hit.start)));
+  return spans;
 }
 
 /**
@@ -153,10 +169,10 @@ function leansBackOn(text: string, before: { text: string }): boolean {
  */
 export function referentOf(candidate: EvidenceCandidate): EvidenceCandidate | undefined {
   const [before] = adjacent(candidate);
-  if (!before || candidate.text.includes("\n") || !leansBackOn(candidate.text, before)) return undefined;
-  const between = candidate.hit.text.slice(before.end - candidate.hit.start, candidate.start - candidate.hit.start);
-  // Lines split out of one listing are not a sentence and its referent.
-  return between.includes("\n") && !between.includes("\n\n") ? undefined : before;
+  if (!before || candidate.text.includes("\n") || !leansOn(before, candidate, candidate.hit)) return undefined;
+  // Only a whole sentence as withDependentSentences cuts them, so that the quote holds what was scored
+  // (the last line of a listing is a candidate of its own but not a sentence).
+  return sentencesOf(candidate.hit).some((s) => s.start === before.start && s.end === before.end) ? before : undefined;
 }
 
 /**
@@ -214,7 +230,7 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   const opensParagraph = (previous: SentenceSpan, next: { start: number }) => hit.text.slice(previous.end - hit.start, next.start - hit.start).includes("\n");
   // A term line followed by another term line ("pg_ctl start …" then "pg_ctl stop …") is a listing, not a description.
   const describes = before && isTermLine(before, hit) && opensParagraph(before, candidate) && !isTermLine(candidate, hit);
-  const leansBack = before && (leansBackOn(candidate.text, before) || describes);
+  const leansBack = before && (leansOn(before, candidate, hit) || describes);
   // The sentence leaned on may itself lean on the one before it ("‘--enable-mini-gmp’" / "Use the smaller …" / "This option is …").
   const start = !leansBack ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: before.start, end: before.end, text: before.text }, hops - 1).start : before.start;
   const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") ? after.end : candidate.end;

@@ -134,4 +134,13 @@ describe("sentences that lean on the one before", () => {
     const chosen = selectEvidence(read.map((c, i) => ({ ...c, score: { ...c.score, total: [1, 0.95, 0.2][i]! } })), { maxSentences: 4 });
     expect(chosen.map((c) => c.text)).toEqual([it(read).text]);
   });
+
+  it("keep the best score when a passage naming the question's terms competes with a pair", () => {
+    const origin = hit("origin.html", 0, "Origin tracking is expensive in every tool. It halves the speed and adds 100MB of memory.");
+    const memcheck = hit("memcheck.html", 0, "Memcheck reports uses of undefined values.");
+    const pool = buildCandidates([{ stepId: 1, hits: [origin, memcheck] }]);
+    const scored = scoreCandidates({ question, queryVectors: [], candidates: pool, candidateVectors: [], referents: pool.map(referentOf) }).map((c, i) => ({ ...c, score: { ...c.score, total: [1, 0.75, 0.7][i]! } }));
+    // 0.7 is not within 0.9 of the best score (1.0), though it is of the pair's own (0.75) that took the best one's place.
+    expect(selectEvidence(scored, { maxSentences: 4, namedTerms: ["memcheck"] }).map((c) => c.hit.documentId)).toEqual(["origin.html"]);
+  });
 });

@@ -181,6 +181,16 @@ describe("withDependentSentences in option references", () => {
     expect(referentOf(manual("Use the smaller"))).toBeUndefined();
   });
 
+  it("leans nothing on the last line of a listing, an 'it' that announces what follows, or a text naming its own part", () => {
+    const build = sentenceFinder("build", "To build the library run\n\n  ./configure --prefix=/opt\n  make all\n  make install (as root).\n\nIt installs libfoo.so into the prefix you gave.");
+    expect(referentOf(build("It installs"))).toBeUndefined();
+    expect(withDependentSentences(build("It installs")).text).toBe("It installs libfoo.so into the prefix you gave.");
+    const prose = sentenceFinder("cache", "The cache holds 500 entries. It is recommended to run the tests first. Origin tracking is off by default.\n\nThis section describes how to configure the server.");
+    expect(referentOf(prose("It is recommended"))).toBeUndefined();
+    expect(referentOf(prose("This section"))).toBeUndefined();
+    expect(withDependentSentences(prose("This section")).text).toBe("This section describes how to configure the server.");
+  });
+
   it("quotes an option with the values or default stated right after it, and those with the option", () => {
     const both = find("The policy").text + " " + find("Valid values").text;
     expect(withDependentSentences(find("The policy")).text).toBe(both);
