@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
 import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
-import { joinWrappedLines } from "../../src/retrieval/loaders/pdfLoader.js";
+import { joinWrappedLines, withDrawnUnderscores } from "../../src/retrieval/loaders/pdfLoader.js";
 import { joinWrappedText } from "../../src/retrieval/loaders/textLoader.js";
 import { joinHyphenatedWords } from "../../src/retrieval/loaders/lineBreakHyphens.js";
 import type { ExtractedDocument } from "../../src/retrieval/types.js";
@@ -196,6 +196,18 @@ describe("loaders", () => {
     const doc = await loadDocument("typeset-reference.pdf", readFileSync(fileURLToPath(new URL("../fixtures/typeset/typeset-reference.pdf", import.meta.url))));
     expect(doc.text).toContain("Call asn1_write_value to set a value.");
     expect(doc.text).toContain("Set the default key size.");
+  });
+
+  it("pdf: puts a drawn underscore under the right gap of a sentence set in a proportional font", () => {
+    // Measured on page 37 of the Nettle manual: one pdf.js piece, two rules under the identifier's gaps.
+    const piece = { str: "The DES3 block-size is the same as DES BLOCK SIZE, 8.", transform: [10.9091, 0, 0, 10.9091, 118.8, 219.663], width: 283.325, height: 10.9091, hasEOL: true };
+    const rules = [
+      { x0: 314.654, x1: 317.927, y: 219.898 },
+      { x0: 358.848, x1: 362.121, y: 219.898 },
+    ];
+    expect(withDrawnUnderscores(piece, rules)).toBe("The DES3 block-size is the same as DES_BLOCK_SIZE, 8.");
+    // A rule away from the baseline (a table border under the line) changes nothing.
+    expect(withDrawnUnderscores(piece, rules.map((r) => ({ ...r, y: r.y - 8 })))).toBe(piece.str);
   });
 
   it("docx: headings survive through mammoth's HTML, table rows stay together", async () => {

@@ -73,24 +73,47 @@ export function shortRules(ops: { fnArray: number[]; argsArray: unknown[] }, cod
   return rules;
 }
 
+// Rough glyph widths (thousandths of an em) of a proportional text font such as Computer Modern or
+// Times: pdf.js gives a piece's width but not its glyphs', and a uniform estimate drifts by a glyph or
+// two over a sentence, enough to put the underscore of "same as DES_BLOCK_SIZE" after "as".
+function glyphWidth(c: string): number {
+  if (c === " ") return 333;
+  if (/[ijl.,:;'!|]/.test(c)) return 278;
+  if (/[frtI()[\]{}"`\-]/.test(c)) return 370;
+  if (/[MW]/.test(c)) return 950;
+  if (/[mw]/.test(c)) return 780;
+  if (/\p{Lu}/u.test(c)) return 720;
+  return 520;
+}
+
 /**
  * A piece's text with an underscore back where a drawn rule sits on its baseline over one of its
- * spaces. Glyph positions are estimated from the piece's width (exact for the typewriter fonts
- * identifiers are set in), so the space nearest to the rule's middle is taken.
+ * spaces: the space between two words whose estimated middle is nearest the rule's, if within one
+ * glyph's width of it.
  */
 export function withDrawnUnderscores(item: TextPiece, rules: readonly Rule[]): string {
-  const { str } = item;
-  if (!str.includes(" ") || rules.length === 0 || item.width <= 0) return str;
+  const chars = [...item.str];
+  if (!item.str.includes(" ") || rules.length === 0 || item.width <= 0) return item.str;
   const x = item.transform[4] ?? 0;
   const y = item.transform[5] ?? 0;
-  const advance = item.width / str.length;
-  const chars = [...str];
+  const widths = chars.map(glyphWidth);
+  const scale = item.width / widths.reduce((a, b) => a + b, 0);
+  const middles: number[] = [];
+  let left = x;
+  for (const w of widths) {
+    middles.push(left + (w * scale) / 2);
+    left += w * scale;
+  }
+  const em = 1000 * scale;
   for (const rule of rules) {
     const middle = (rule.x0 + rule.x1) / 2;
-    if (Math.abs(rule.y - y) > 0.4 * Math.max(item.height, 1) || middle <= x || middle >= x + item.width || rule.x1 - rule.x0 > 1.5 * advance) continue;
-    const at = Math.floor((middle - x) / advance);
-    const space = [at, at - 1, at + 1].find((i) => chars[i] === " " && i > 0 && i < chars.length - 1 && /[\p{L}\d]/u.test(chars[i - 1]!) && /[\p{L}\d]/u.test(chars[i + 1]!));
-    if (space !== undefined) chars[space] = "_";
+    if (Math.abs(rule.y - y) > 0.4 * Math.max(item.height, 1) || middle <= x || middle >= x + item.width || rule.x1 - rule.x0 > 0.9 * em) continue;
+    let best: number | undefined;
+    chars.forEach((c, i) => {
+      if (c !== " " || i === 0 || i === chars.length - 1 || !/[\p{L}\d]/u.test(chars[i - 1]!) || !/[\p{L}\d]/u.test(chars[i + 1]!)) return;
+      if (best === undefined || Math.abs(middles[i]! - middle) < Math.abs(middles[best]! - middle)) best = i;
+    });
+    if (best !== undefined && Math.abs(middles[best]! - middle) <= 0.6 * em) chars[best] = "_";
   }
   return chars.join("");
 }
