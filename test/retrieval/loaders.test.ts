@@ -192,10 +192,13 @@ describe("loaders", () => {
     expect(pages["Page 2"]).toContain("Report a suspected breach to security@acme.example within one hour.");
   });
 
-  it("pdf: an underscore drawn as a rule under a gap (Texinfo's identifiers) is read back, a table border is not one", async () => {
+  it("pdf: an underscore TeX draws as a rule under a gap (Texinfo's identifiers) is read back, a table border is not one", async () => {
     const doc = await loadDocument("typeset-reference.pdf", readFileSync(fileURLToPath(new URL("../fixtures/typeset/typeset-reference.pdf", import.meta.url))));
     expect(doc.text).toContain("Call asn1_write_value to set a value.");
     expect(doc.text).toContain("Set the default key size.");
+    // The same page from a producer other than TeX: its drawing is not read.
+    const drawn = await loadDocument("drawn-reference.pdf", readFileSync(fileURLToPath(new URL("../fixtures/typeset/drawn-reference.pdf", import.meta.url))));
+    expect(drawn.text).toContain("Call asn1 write value to set a value.");
   });
 
   it("pdf: puts a drawn underscore under the right gap of a sentence set in a proportional font", () => {

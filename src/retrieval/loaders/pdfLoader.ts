@@ -165,13 +165,16 @@ export async function loadPdf(content: Buffer, fileName: string): Promise<Extrac
   const task = getDocument({ data: new Uint8Array(content), verbosity: 0, isEvalSupported: false, disableFontFace: true });
   try {
     const pdf = await task.promise;
-    const info = (await pdf.getMetadata().catch(() => undefined))?.info as { Title?: unknown } | undefined;
+    const info = (await pdf.getMetadata().catch(() => undefined))?.info as { Title?: unknown; Producer?: unknown; Creator?: unknown } | undefined;
+    // Only TeX draws underscores as rules; reading the drawing of other PDFs would cost time (pdf.js decodes
+    // every image to build it) for nothing.
+    const drawsUnderscores = /TeX|dvips/i.test(`${String(info?.Producer ?? "")} ${String(info?.Creator ?? "")}`);
     let text = "";
     const sections: ExtractedSection[] = [];
     for (let n = 1; n <= pdf.numPages; n++) {
       const page = await pdf.getPage(n);
       const items = (await page.getTextContent()).items as readonly (TextPiece | { type: string })[];
-      const rules = shortRules(await page.getOperatorList(), OPS);
+      const rules = drawsUnderscores ? shortRules(await page.getOperatorList(), OPS) : [];
       const body = pageText(
         items.filter((i): i is TextPiece => "str" in i),
         rules,
