@@ -221,7 +221,7 @@ export function describedTerm<T extends EvidenceCandidate>(quote: T): T | undefi
  */
 export function withDependentSentences<T extends EvidenceCandidate>(candidate: T, hops = 2): T {
   const { hit } = candidate;
-  const spans = splitSentences(hit.text, hit.start);
+  const spans = sentencesOf(hit);
   const first = spans.findIndex((s) => s.start >= candidate.start);
   const last = spans.findIndex((s) => s.end >= candidate.end);
   if (first < 0 || last < 0) return candidate;

@@ -10,6 +10,8 @@ import type { ExtractedDocument } from "../../src/retrieval/types.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/documents/", import.meta.url));
 const load = (name: string): Promise<ExtractedDocument> => loadDocument(name, readFileSync(`${FIXTURES}${name}`));
+// Typeset pages, kept out of the documents folder whose files the ingest tests count.
+const loadTypeset = (name: string): Promise<ExtractedDocument> => loadDocument(name, readFileSync(fileURLToPath(new URL(`../fixtures/typeset/${name}`, import.meta.url))));
 
 /** Section heading path → its text, as a reader would see the document's outline. */
 function outline(doc: ExtractedDocument): Record<string, string> {
@@ -193,11 +195,11 @@ describe("loaders", () => {
   });
 
   it("pdf: an underscore TeX draws as a rule under a gap (Texinfo's identifiers) is read back, a table border is not one", async () => {
-    const doc = await loadDocument("typeset-reference.pdf", readFileSync(fileURLToPath(new URL("../fixtures/typeset/typeset-reference.pdf", import.meta.url))));
+    const doc = await loadTypeset("typeset-reference.pdf");
     expect(doc.text).toContain("Call asn1_write_value to set a value.");
     expect(doc.text).toContain("Set the default key size.");
     // The same page from a producer other than TeX: its drawing is not read.
-    const drawn = await loadDocument("drawn-reference.pdf", readFileSync(fileURLToPath(new URL("../fixtures/typeset/drawn-reference.pdf", import.meta.url))));
+    const drawn = await loadTypeset("drawn-reference.pdf");
     expect(drawn.text).toContain("Call asn1 write value to set a value.");
   });
 
