@@ -16,7 +16,7 @@ import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
 import { draftCitedAnswer, LeadInGate, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
-import { findUnknownTerms, namedTermsInEvidence } from "./unknownTerms.js";
+import { findUnknownTerms, incidentalUnknownTerms, namedTermsInEvidence } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";
 import type { AnswerMode, AskEvent, AskRequest, AskResponse, Citation, Plan, VerifiedSentence } from "./types.js";
 
@@ -307,12 +307,16 @@ export class Answerer {
     const coverage = questionCoverage(searchQuestion, kept.map((c) => c.text), allHits.map((h) => `${h.headingPath.join(" ")} ${h.text}`));
     // Only what is asked must be named by the knowledge base: the scene a user sets ("In CI the job
     // should go red…", "The summary shows 72,704 bytes…") is theirs, and the documents need not name it.
-    // A generic ask ("Is that possible?") names nothing, so then the whole question counts.
-    const unknownTerms = await findUnknownTerms(namingPart(question), allHits, async (term) =>
+    // A generic ask ("Is that possible?") names nothing, so then the whole question counts, except for
+    // an unknown name incidental to a scene about known things (measured: PDF set false abstention 0.208 -> 0.167).
+    const naming = namingPart(question);
+    const namedUnknown = await findUnknownTerms(naming, allHits, async (term) =>
       budget.takeToolCall("knowledge_search")
         ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])
         : undefined,
     );
+    const genericAsk = naming !== askedPart(question);
+    const unknownTerms = genericAsk && incidentalUnknownTerms(naming, namedUnknown, kept.map((c) => c.hit), allHits) ? [] : namedUnknown;
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
     // The evidence must name what the ask names; the scene's names ("a Windows-generated file") it need not.
     const namedTerms = namedTermsInEvidence(askedPart(question), unknownTerms, kept.map((c) => c.hit), allHits);

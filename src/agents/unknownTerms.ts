@@ -60,3 +60,20 @@ export function namedTermsInEvidence(
 export function mentions(hit: SearchHit, term: string): boolean {
   return names(`${hit.title ?? ""} ${mentionText(hit)}`, term);
 }
+
+/**
+ * Whether the unknown names of a question whose ask is generic ("Is something overflowing?", "What
+ * should I do instead?") are incidental to a scene about known things: the user's own field
+ * ("keyUsage") or the format they convert to ("a JPEG encoder") among names that the knowledge base
+ * knows and the evidence mentions. A scene whose names are mostly unknown ("I want the daemon to
+ * answer Kubernetes probes") is about something else.
+ */
+export function incidentalUnknownTerms(
+  question: string,
+  unknownTerms: readonly string[],
+  evidence: readonly SearchHit[],
+  retrieved: readonly SearchHit[],
+): boolean {
+  if (unknownTerms.length === 0 || unknownTerms.length * 3 > namedTerms(question).length) return false;
+  return namedTermsInEvidence(question, unknownTerms, evidence, retrieved).inEvidence.length >= 2 * unknownTerms.length;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { namedTermsInEvidence } from "../../src/agents/unknownTerms.js";
+import { incidentalUnknownTerms, namedTermsInEvidence } from "../../src/agents/unknownTerms.js";
 import type { SearchHit } from "../../src/retrieval/index.js";
 
 const hit = (text: string, title: string, headingPath: string[]): SearchHit =>
@@ -29,5 +29,21 @@ describe("namedTermsInEvidence", () => {
 
   it("leaves out terms the knowledge base never mentions (another rule covers those)", () => {
     expect(namedTermsInEvidence("Is WireGuard supported?", ["wireguard"], [hit("Debian ships OpenVPN.", "VPN", [])]).known).toEqual([]);
+  });
+});
+
+describe("incidentalUnknownTerms", () => {
+  const evidence = [hit("BIT STRING: asn1_read_value returns len as the number of bits, not bytes.", "asn1_read_value", [])];
+
+  it("passes over one unknown name among several known ones that the evidence mentions", () => {
+    const question = "I read a BIT STRING field (keyUsage) with asn1_read_value and len comes back as 9. Is something overflowing?";
+    expect(incidentalUnknownTerms(question, ["keyusage"], evidence, evidence)).toBe(true);
+  });
+
+  it("keeps a scene whose names are mostly unknown, or whose known names the evidence never mentions", () => {
+    expect(incidentalUnknownTerms("I want the daemon to answer Kubernetes probes. Is that possible?", ["kubernetes"], evidence, evidence)).toBe(false);
+    const offEvidence = [hit("Quotas limit disk usage per user.", "Quotas", [])];
+    const question = "I read a BIT STRING field (keyUsage) with asn1_read_value and len comes back as 9. Is something overflowing?";
+    expect(incidentalUnknownTerms(question, ["keyusage"], offEvidence, offEvidence)).toBe(false);
   });
 });
