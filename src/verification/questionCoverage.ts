@@ -1,4 +1,5 @@
 import { splitSentences } from "./sentenceSplitter.js";
+import { stemmer } from "stemmer";
 import { containsToken, contentStems, keyTokens, stemSet } from "./terms.js";
 
 export interface CoverageTerm {
@@ -40,6 +41,8 @@ export function questionCoverage(question: string, selected: readonly string[], 
   return { coverage: total === 0 ? 0 : covered / total, terms, missingKeyTokens };
 }
 
+const porter = (stem: string): string => (stem.length <= 3 || /[\d_]/.test(stem) ? stem : stemmer(stem));
+
 export interface AskCoverage {
   /** Content words (stemmed) of the asked part of the question. */
   terms: string[];
@@ -79,8 +82,10 @@ export function namingPart(question: string): string {
  * the old library") is about something else, however similar it looks.
  */
 export function askCoverage(question: string, selected: readonly string[]): AskCoverage {
-  const terms = contentStems(askedPart(question));
-  const evidence = stemSet(...selected);
+  // Porter stems here, unlike the other signals: a lenient match only ever keeps an answer ("encryption" is
+  // asked, "encrypt" is written), and ask coverage is the signal most prone to false abstention.
+  const terms = [...new Set(contentStems(askedPart(question)).map(porter))];
+  const evidence = new Set([...stemSet(...selected)].map(porter));
   const covered = terms.filter((t) => evidence.has(t));
   return { terms, covered, coverage: terms.length === 0 ? 0 : covered.length / terms.length };
 }

@@ -40,7 +40,7 @@ describe("questionCoverage and decideAbstention", () => {
     expect(askedPart(question)).toBe("how do I list which running services still use the old library and need to be restarted?");
     const sceneOnly = ["AppArmor offers the abstractions/openssl choice, since a widely used library like OpenSSL reads /etc/ssl/openssl.cnf."];
     const ask = askCoverage(question, sceneOnly);
-    expect(ask.covered).toEqual(["library"]);
+    expect(ask.covered).toEqual(["librari"]);
     const coverage = questionCoverage(question, sceneOnly, sceneOnly);
     const decision = decideAbstention({ coverage, askCoverage: ask, topSimilarity: 0.5, keptSentences: 1 });
     expect(decision.abstain).toBe(true);
@@ -59,6 +59,10 @@ describe("questionCoverage and decideAbstention", () => {
     const short = askCoverage("I need to lock every account for maintenance. What's the quickest way?", ["Create the file /etc/nologin."]);
     expect(short.terms).toEqual(["quickest"]);
     expect(decideAbstention({ coverage, askCoverage: short, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
+    // What is asked and what is written meet through their Porter stems ("encryption" / "encrypt").
+    const faster = askCoverage("Does Nettle have anything faster for the encryption side?", ["cbc_aes128_encrypt does the same as cbc_encrypt, more efficiently."]);
+    expect(faster.covered).toEqual(["encrypt"]);
+    expect(faster.coverage).toBe(0.25);
   });
 
   it("abstains when the question asks for a quantity and the evidence states none", () => {
