@@ -60,7 +60,7 @@ describe("questionCoverage and decideAbstention", () => {
     expect(short.terms).toEqual(["quickest"]);
     expect(decideAbstention({ coverage, askCoverage: short, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
     // What is asked and what is written meet through their Porter stems ("encryption" / "encrypt").
-    const faster = askCoverage("Does Nettle have anything faster for the encryption side?", ["cbc_aes128_encrypt does the same as cbc_encrypt, more efficiently."]);
+    const faster = askCoverage("Does Nettle have anything faster for the encryption side?", ["The combined functions encrypt several blocks in one call."]);
     expect(faster.covered).toEqual(["encrypt"]);
     expect(faster.coverage).toBe(0.25);
   });
