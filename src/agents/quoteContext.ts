@@ -137,8 +137,8 @@ const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefor
 const REFERS_BACK = /^(?:it|its|this|these|those|they|their|such|both)\b/i;
 const POINTS_BACK = /\b(?:this|it|them|these)\b/i;
 // Openings that point at nothing before: an "it" that only announces what follows ("It is recommended to
-// …", "It is worth noting that …") and a text that names its own part ("This section describes …").
-const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|may|might|can|could|would|should|will))(?:\s+\w+){0,3}?\s+(?:to|that|whether|if|when)\b|this\s+(?:section|chapter|document|manual|guide|appendix|book|tutorial|page|article|part)\b)/i;
+// …", "It has to be noted that …") and a text that names its own part ("This section describes …").
+const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|has|had|must|may|might|can|could|would|should|will|seems|appears|remains))(?:\s+\w+){0,3}?\s+(?:to|that|whether|if|when)\b|this\s+(?:section|chapter|document|manual|guide|appendix|book|tutorial|page|article|part)\b)/i;
 
 /**
  * Whether a sentence needs the one before it to be understood (see LEANS_ON_PREVIOUS and REFERS_BACK),
@@ -154,6 +154,27 @@ function leansOn(before: SentenceSpan, sentence: SentenceSpan, hit: SearchHit): 
   const between = hit.text.slice(before.end - hit.start, sentence.start - hit.start);
   return leansBackOn(sentence.text, before) && !(between.includes("\n") && !between.includes("\n\n"));
 }
+
+/**
+ * Where the text a leaning sentence leans on starts. A pronoun that opens a paragraph ("The maximum value for
+ * this is 500." after a paragraph on --num-callers) refers to what the paragraph before is about, which its
+ * first sentence states ("Specifies the maximum number of entries shown in stack traces …"), so a short
+ * paragraph of running text is leaned on whole; otherwise, and within a paragraph, the sentence right before.
+ */
+function leanedOnStart(spans: readonly SentenceSpan[], beforeIndex: number, sentence: SentenceSpan, hit: SearchHit): number {
+  const before = spans[beforeIndex]!;
+  const gap = (a: SentenceSpan, b: SentenceSpan) => hit.text.slice(a.end - hit.start, b.start - hit.start);
+  if (!gap(before, sentence).includes("\n\n") || LEANS_ON_PREVIOUS.test(sentence.text)) return before.start;
+  let first = beforeIndex;
+  while (first > 0 && !gap(spans[first - 1]!, spans[first]!).includes("\n")) first--;
+  const paragraph = spans.slice(first, beforeIndex + 1);
+  const short = paragraph.length <= MAX_PARAGRAPH_SENTENCES && before.end - spans[first]!.start <= MAX_PARAGRAPH_CHARS;
+  return short && paragraph.every((s) => !s.text.includes("\n") && /[.!?;:)"”’]$/.test(s.text)) ? spans[first]!.start : before.start;
+}
+
+// A paragraph leaned on whole is quoted whole: longer ones give way to their last sentence.
+const MAX_PARAGRAPH_SENTENCES = 3;
+const MAX_PARAGRAPH_CHARS = 500;
 
 const sentencesOfChunk = new WeakMap<SearchHit, SentenceSpan[]>();
 function sentencesOf(hit: SearchHit): SentenceSpan[] {
@@ -172,7 +193,13 @@ export function referentOf(candidate: EvidenceCandidate): EvidenceCandidate | un
   if (!before || candidate.text.includes("\n") || !leansOn(before, candidate, candidate.hit)) return undefined;
   // Only a whole sentence as withDependentSentences cuts them, so that the quote holds what was scored
   // (the last line of a listing is a candidate of its own but not a sentence).
-  return sentencesOf(candidate.hit).some((s) => s.start === before.start && s.end === before.end) ? before : undefined;
+  const spans = sentencesOf(candidate.hit);
+  const at = spans.findIndex((s) => s.start === before.start && s.end === before.end);
+  if (at < 0) return undefined;
+  const start = leanedOnStart(spans, at, candidate, candidate.hit);
+  if (start === before.start) return before;
+  const { hit } = candidate;
+  return { ...before, start, text: hit.text.slice(start - hit.start, before.end - hit.start) };
 }
 
 /**
@@ -232,7 +259,10 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   const describes = before && isTermLine(before, hit) && opensParagraph(before, candidate) && !isTermLine(candidate, hit);
   const leansBack = before && (leansOn(before, candidate, hit) || describes);
   // The sentence leaned on may itself lean on the one before it ("‘--enable-mini-gmp’" / "Use the smaller …" / "This option is …").
-  const start = !leansBack ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: before.start, end: before.end, text: before.text }, hops - 1).start : before.start;
+  // A paragraph-opening pronoun leans on the short paragraph before it from its first sentence (leanedOnStart),
+  // which may itself lean on what comes before it (an option's term line).
+  const head = !leansBack ? undefined : describes ? before : spans.find((s) => s.start === leanedOnStart(spans, first - 1, spans[first]!, hit));
+  const start = !head ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: head.start, end: head.end, text: head.text }, hops - 1).start : head.start;
   const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;
   return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };

@@ -181,12 +181,31 @@ describe("withDependentSentences in option references", () => {
     expect(referentOf(manual("Use the smaller"))).toBeUndefined();
   });
 
+  it("leans a paragraph-opening pronoun on the short paragraph before it, from its first sentence and the option line", () => {
+    const option = sentenceFinder(
+      "core",
+      [
+        "--num-callers=<number> [default: 12]",
+        "",
+        "Specifies the maximum number of entries shown in stack traces that identify program locations. Note that errors are commoned up using only the top four function locations. So this doesn't affect the total number of errors reported.",
+        "",
+        "The maximum value for this is 500. Note that higher settings will make Valgrind run a bit more slowly.",
+      ].join("\n"),
+    );
+    const paragraph = "Specifies the maximum number of entries shown in stack traces that identify program locations. Note that errors are commoned up using only the top four function locations. So this doesn't affect the total number of errors reported.";
+    expect(referentOf(option("The maximum value"))?.text).toBe(paragraph);
+    expect(withDependentSentences(option("The maximum value")).text).toBe(`--num-callers=<number> [default: 12]\n\n${paragraph}\n\nThe maximum value for this is 500.`);
+    // Within a paragraph, the sentence right before.
+    expect(referentOf(option("So this"))?.text).toBe("Note that errors are commoned up using only the top four function locations.");
+  });
+
   it("leans nothing on the last line of a listing, an 'it' that announces what follows, or a text naming its own part", () => {
     const build = sentenceFinder("build", "To build the library run\n\n  ./configure --prefix=/opt\n  make all\n  make install (as root).\n\nIt installs libfoo.so into the prefix you gave.");
     expect(referentOf(build("It installs"))).toBeUndefined();
     expect(withDependentSentences(build("It installs")).text).toBe("It installs libfoo.so into the prefix you gave.");
-    const prose = sentenceFinder("cache", "The cache holds 500 entries. It is recommended to run the tests first. Origin tracking is off by default.\n\nThis section describes how to configure the server.");
+    const prose = sentenceFinder("cache", "The cache holds 500 entries. It is recommended to run the tests first. Origin tracking is off by default.\n\nIt has to be noted that the cache is not persistent.\n\nThis section describes how to configure the server.");
     expect(referentOf(prose("It is recommended"))).toBeUndefined();
+    expect(referentOf(prose("It has to be noted"))).toBeUndefined();
     expect(referentOf(prose("This section"))).toBeUndefined();
     expect(withDependentSentences(prose("This section")).text).toBe("This section describes how to configure the server.");
   });
