@@ -15,7 +15,9 @@ const STOPWORDS = new Set(
     "tell than that the their them then there these they thing things this those though through thus to too under until up upon us use " +
     "used uses using usually very via want wants was way ways we well were what whatever when where whether which while who whom whose " +
     "why will with within without would yes yet you your yours instead actually already always anyone anything everything someone " +
-    "able allowed cannot can't don't doesn't isn't won't i'm i've it's what's etc e.g i.e"
+    "able allowed cannot can't don't doesn't isn't won't i'm i've it's what's etc e.g i.e " +
+    // What words() leaves of a contraction ("doesn't" -> "doesn", "t"; "we'll" -> "we", "ll").
+    "doesn didn isn aren wasn weren hasn haven hadn don won wouldn shouldn couldn mustn needn ll ve re"
   ).split(/\s+/),
 );
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyTokens, scoreSupport } from "../../src/verification/index.js";
+import { contentStems, keyTokens, scoreSupport } from "../../src/verification/index.js";
 
 const evidence = [{ text: "The approx daemon listens on port 9999 by default. Its configuration lives in /etc/approx/approx.conf." }];
 
@@ -44,5 +44,9 @@ describe("scoreSupport", () => {
   it("does not take Latin abbreviations for identifiers, so they never veto a claim", () => {
     expect(keyTokens("Use a cache, e.g. squid, i.e. a proxy.")).toEqual([]);
     expect(scoreSupport({ claim: "Use a caching proxy, e.g. squid.", evidence: [{ text: "Use a caching proxy such as squid." }] }).missingTokens).toEqual([]);
+  });
+
+  it("leaves what remains of a contraction out of a text's content words", () => {
+    expect(contentStems("Why doesn't sed accept it, and we'll see what they’re doing?")).toEqual(["sed", "accept"]);
   });
 });
