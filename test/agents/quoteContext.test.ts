@@ -128,6 +128,7 @@ describe("withDependentSentences in option references", () => {
   const reference = [
     "Branch prediction statistics are not collected by default. To do so, add the option --branch-sim=yes.",
     "Statically linked malloc functions are not replaced. The workaround is to link dynamically.",
+    "By default, Massif measures only heap memory. However, if you wish to measure all the memory used by your program, you can use --pages-as-heap=yes.",
     "The policy can also be set through the NODE_CLUSTER_SCHED_POLICY environment variable. Valid values are 'rr' and 'none'.",
     "",
     "--track-fds=<yes|no|all> [default: no]",
@@ -163,9 +164,13 @@ describe("withDependentSentences in option references", () => {
     expect(withDependentSentences(manual("Use the smaller")).text).toBe("‘--enable-mini-gmp’\nUse the smaller and slower mini-gmp implementation of the bignum functions.");
   });
 
-  it("quotes 'To do so, …' with what it does, and a problem with 'The workaround is …'", () => {
+  it("quotes 'To do so, …' with what it does, a problem with 'The workaround is …', and a contrast", () => {
     expect(withDependentSentences(find("To do so")).text).toBe(find("Branch prediction").text + " " + find("To do so").text);
     expect(withDependentSentences(find("Statically linked")).text).toBe(find("Statically linked").text + " " + find("The workaround").text);
+    // A contrast ("However, …") is read with what it contrasts with, both ways.
+    const contrast = find("By default, Massif").text + " " + find("However").text;
+    expect(withDependentSentences(find("However")).text).toBe(contrast);
+    expect(withDependentSentences(find("By default, Massif")).text).toBe(contrast);
   });
 
   it("quotes a sentence whose subject points back ('It …', 'This option …') with the sentence it points to, through a definition", () => {
