@@ -131,7 +131,7 @@ export function quoteHolds(outer: EvidenceCandidate, inner: EvidenceCandidate): 
 // follows from it ("To prevent even this, expire the account"), and a contrast ("However, if you wish to measure
 // all the memory, …") is half of what it contrasts. An option's values or default stated
 // next ("Valid values are 'rr' and 'none'.") complete the sentence that names the option.
-const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|however|nevertheless|nonetheless|alternatively|conversely|on the other hand|in contrast|by contrast|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|to do (?:so|this|that)|the (?:\w+ )?(?:workaround|solution|fix|remedy|cure) (?:is|for (?:this|that|it))|this (?:is why|means)|that is why|for this reason|(?:valid|possible|allowed|accepted|supported|permitted) values (?:are|include)|(?:the|its) default(?: value)? is)\b/i;
+const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|however(?=,)|nevertheless|nonetheless|alternatively|conversely|on the other hand|in contrast|by contrast|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|to do (?:so|this|that)|the (?:\w+ )?(?:workaround|solution|fix|remedy|cure) (?:is|for (?:this|that|it))|this (?:is why|means)|that is why|for this reason|(?:valid|possible|allowed|accepted|supported|permitted) values (?:are|include)|(?:the|its) default(?: value)? is)\b/i;
 
 // A sentence whose subject points back ("It halves Memcheck's speed …", "These files are …") is about what
 // the sentence before it names, and so is a short one that refers to it ("The maximum value for this is 500.").
@@ -139,7 +139,7 @@ const REFERS_BACK = /^(?:it|its|this|these|those|they|their|such|both)\b/i;
 const POINTS_BACK = /\b(?:this|it|them|these)\b/i;
 // Openings that point at nothing before: an "it" that only announces what follows ("It is recommended to
 // …", "It has to be noted that …") and a text that names its own part ("This section describes …").
-const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|has|had|must|may|might|can|could|would|should|will|seems|appears|remains))(?:\s+\w+){0,3}?\s+(?:to|that|whether|if|when)\b|this\s+(?:section|chapter|document|manual|guide|appendix|book|tutorial|page|article|part)\b)/i;
+const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|may|might|can|could|would|should|will))(?:\s+\w+){0,3}?\s+(?:to|that|whether|if|when)\b|it\s+(?:has|had|must)\s+to\s+be\s+(?:noted|said|mentioned|stressed|emphasi[sz]ed)\b|it\s+(?:seems|appears)\s+(?:that|as\s+if)\b|this\s+(?:section|chapter|document|manual|guide|appendix|book|tutorial|page|article|part)\b)/i;
 
 /**
  * Whether a sentence needs the one before it to be understood (see LEANS_ON_PREVIOUS and REFERS_BACK),
@@ -264,7 +264,8 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   // which may itself lean on what comes before it (an option's term line).
   const head = !leansBack ? undefined : describes ? before : spans.find((s) => s.start === leanedOnStart(spans, first - 1, spans[first]!, hit));
   const start = !head ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: head.start, end: head.end, text: head.text }, hops - 1).start : head.start;
-  const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") ? after.end : candidate.end;
+  // Forward only over a connective ("However, …", "As a consequence, …"), and by the same rule as backward.
+  const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;
   return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };
 }

@@ -74,6 +74,9 @@ export function incidentalUnknownTerms(
   evidence: readonly SearchHit[],
   retrieved: readonly SearchHit[],
 ): boolean {
-  if (unknownTerms.length === 0 || unknownTerms.length * 3 > namedTerms(question).length) return false;
-  return namedTermsInEvidence(question, unknownTerms, evidence, retrieved).inEvidence.length >= 2 * unknownTerms.length;
+  // Names, not their parts: "asn1_read_value" is one name, though its parts are named terms too.
+  const all = namedTerms(question);
+  const isName = (t: string) => !all.some((other) => other !== t && other.length > t.length && /[^\p{L}\p{N}]/u.test(other) && other.includes(t));
+  if (unknownTerms.length === 0 || unknownTerms.length * 3 > all.filter(isName).length) return false;
+  return namedTermsInEvidence(question, unknownTerms, evidence, retrieved).inEvidence.filter(isName).length >= 2 * unknownTerms.length;
 }

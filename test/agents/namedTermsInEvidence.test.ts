@@ -45,5 +45,8 @@ describe("incidentalUnknownTerms", () => {
     const offEvidence = [hit("Quotas limit disk usage per user.", "Quotas", [])];
     const question = "I read a BIT STRING field (keyUsage) with asn1_read_value and len comes back as 9. Is something overflowing?";
     expect(incidentalUnknownTerms(question, ["keyusage"], offEvidence, offEvidence)).toBe(false);
+    // An identifier is one name, however many parts it has.
+    const twoUnknown = "I pass my FooBar and BazQux handles to asn1_read_value. Is something wrong?";
+    expect(incidentalUnknownTerms(twoUnknown, ["foobar", "bazqux"], evidence, evidence)).toBe(false);
   });
 });

@@ -171,6 +171,9 @@ describe("withDependentSentences in option references", () => {
     const contrast = find("By default, Massif").text + " " + find("However").text;
     expect(withDependentSentences(find("However")).text).toBe(contrast);
     expect(withDependentSentences(find("By default, Massif")).text).toBe(contrast);
+    // "However many …" contrasts with nothing.
+    const manner = sentenceFinder("threads", "Each thread gets its own stack. However many threads you start, the limit stays.");
+    expect(referentOf(manner("However many"))).toBeUndefined();
   });
 
   it("quotes a sentence whose subject points back ('It …', 'This option …') with the sentence it points to, through a definition", () => {
@@ -202,6 +205,10 @@ describe("withDependentSentences in option references", () => {
     expect(withDependentSentences(option("The maximum value")).text).toBe(`--num-callers=<number> [default: 12]\n\n${paragraph}\n\nThe maximum value for this is 500.`);
     // Within a paragraph, the sentence right before.
     expect(referentOf(option("So this"))?.text).toBe("Note that errors are commoned up using only the top four function locations.");
+    // A longer paragraph gives way to its last sentence; a connective opening a paragraph leans on the sentence before it.
+    const long = sentenceFinder("long", "One. Two is here. Three is here. Four is the last one.\n\nThe maximum value for this is 500.\n\nHowever, the limit is 1000 on 64-bit hosts.");
+    expect(referentOf(long("The maximum value"))?.text).toBe("Four is the last one.");
+    expect(referentOf(long("However"))?.text).toBe("The maximum value for this is 500.");
   });
 
   it("leans nothing on the last line of a listing, an 'it' that announces what follows, or a text naming its own part", () => {
