@@ -18,13 +18,16 @@ const SKIPPED = new Set(["script", "style", "template", "noscript", "svg", "math
 const BOILERPLATE_ROLES = new Set(["navigation", "banner", "contentinfo"]);
 /**
  * Class/id tokens of navigation chrome across site generators (DocBook "docnav"/"toc", Bootstrap
- * "navbar", ...). A token matches when it equals one or starts with one followed by "-" or "_":
+ * "navbar", Sphinx's "footer", ...). A token matches when it equals one or starts with one followed by "-" or "_":
  * a bare prefix match would also hit content classes such as DocBook's inline "menuchoice".
  * "sidebar" is deliberately absent: DocBook uses it for content boxes ("BACK TO BASICS").
  */
 const BOILERPLATE_TOKENS = [
   "nav", "navbar", "navheader", "navfooter", "docnav", "breadcrumb", "breadcrumbs", "toc", "menu",
-  "skip-link", "cookie", "banner",
+  "skip-link", "cookie", "banner", "footer",
+  // Permalink marks after headings and definitions (Sphinx and MkDocs "¶", Docusaurus "#"): glued to
+  // "tempfile.TemporaryFile(…)¶" they change the identifier and every heading path.
+  "headerlink", "hash-link",
 ];
 const isBoilerplateToken = (token: string): boolean =>
   BOILERPLATE_TOKENS.some((b) => token === b || token.startsWith(`${b}-`) || token.startsWith(`${b}_`));

@@ -32,6 +32,16 @@ describe("htmlToDocument", () => {
     expect(doc.text).toBe("Body File.\n\nBACK TO BASICS");
   });
 
+  it("drops Sphinx-style permalink marks and footers, so identifiers and heading paths stay clean", () => {
+    const doc = htmlToDocument(
+      "<h1>tempfile — Temporary files<a class='headerlink' href='#module-tempfile'>¶</a></h1>" +
+        "<dl><dt id='t'>tempfile.mkstemp(suffix=None)<a class='headerlink' href='#t'>¶</a></dt><dd><p>Creates a file.</p></dd></dl>" +
+        "<h2>Notes<a class='hash-link' href='#notes'>#</a></h2><p>Safe.</p><div class='footer'>© Copyright 2001-2026. Created using Sphinx.</div>",
+    );
+    expect(doc.text).toBe("tempfile — Temporary files\n\ntempfile.mkstemp(suffix=None)\n\nCreates a file.\n\nNotes\n\nSafe.");
+    expect(doc.sections.map((s) => s.headingPath.at(-1))).toEqual(["tempfile — Temporary files", "Notes"]);
+  });
+
   it("keeps each table row on one line", () => {
     const doc = htmlToDocument("<table><tr><th>Port</th><th>Service</th></tr><tr><td><p>22</p></td><td>ssh <i>daemon</i></td></tr></table>");
     expect(doc.text).toBe("Port | Service\n22 | ssh daemon");
