@@ -212,15 +212,22 @@ export function referentOf(candidate: EvidenceCandidate): EvidenceCandidate | un
 function isTermLine(span: SentenceSpan, chunk: SearchHit): boolean {
   const startsLine = span.start === chunk.start || chunk.text[span.start - chunk.start - 1] === "\n";
   // A Texinfo definition ("[Function]int memeql_sec (const void *a, …)") is a term line however long its signature.
-  const category = DEFINITION_CATEGORY.exec(span.text)?.[0];
+  const category = DEFINITION_CATEGORY.exec(span.text)?.[0] ?? SIGNATURE_ANNOTATION.exec(span.text)?.[0];
   const text = category ? span.text.slice(category.length).trimStart() : span.text;
   const first = text.split(/\s/, 1)[0]!;
-  const termLike = category ? text.length <= 300 : text.split(/\s+/).length <= 10 && TERM.test(first) && !first.includes("/");
+  const termLike = category || CALL_SIGNATURE.test(text) ? text.length <= 300 : text.split(/\s+/).length <= 10 && TERM.test(first) && !first.includes("/");
   return startsLine && !span.text.includes("\n") && !/[.!?:;,]$/.test(text) && termLike;
 }
 
 // The category Texinfo sets at the margin of a definition, which PDF text puts first.
 const DEFINITION_CATEGORY = /^\[(?:Function|Macro|Variable|Constant|Data type|Context struct|Type|Command|Special Form|User Option|Method|Instance Variable|Deffn)\]/i;
+
+// A function's signature on a line of its own, however many parameters ("subprocess.run(args, *, stdin=None, …, **other_popen_kwargs)").
+const CALL_SIGNATURE = /^[\p{L}_][\p{L}\p{N}_.]*\(.*\)(?:\s*->\s*\S+)?$/u;
+
+// The lower-case annotation Sphinx sets before a Python signature ("class logging.handlers.RotatingFileHandler(filename, …)",
+// "coroutine asyncio.wait_for(aw, timeout)"): what follows is an identifier, so the line is a definition's term.
+const SIGNATURE_ANNOTATION = /^(?:(?:abstract |async |final )?(?:class|exception|coroutine|classmethod|staticmethod|abstractmethod|awaitable|property|decorator|method|function|attribute|data))(?= [\p{L}_][\p{L}\p{N}_]*[.(])/u;
 
 // What a definition list's term opens with: an option ("--track-fds=…", "-v", Texinfo's "‘--enable-fat’"),
 // inline code, or an identifier ("RUNNING_ON_VALGRIND", "Acquire::http", "fs.readFile(path)"); not a word, a

@@ -241,6 +241,27 @@ describe("withDependentSentences in option references", () => {
     expect(describedTerm(described("A later paragraph"))).toBeUndefined();
   });
 
+  it("takes a Python signature for a described term, with its annotation and however many parameters", () => {
+    const reference = sentenceFinder(
+      "py",
+      [
+        "class logging.handlers.RotatingFileHandler(filename, mode='a', maxBytes=0, backupCount=0, encoding=None, delay=False, errors=None)",
+        "",
+        "Returns a new instance of the RotatingFileHandler class.",
+        "",
+        "subprocess.run(args, *, stdin=None, input=None, stdout=None, stderr=None, capture_output=False, shell=False, cwd=None, timeout=None, check=False)",
+        "",
+        "Run the command described by args.",
+        "",
+        "class of service matters to the scheduler.",
+      ].join("\n"),
+    );
+    expect(withDependentSentences(reference("Returns a new")).text.startsWith("class logging.handlers.RotatingFileHandler(")).toBe(true);
+    expect(withDependentSentences(reference("Run the command")).text.startsWith("subprocess.run(args")).toBe(true);
+    // Prose that happens to open with "class" is not a signature.
+    expect(withDependentSentences(reference("class of service"))).toBe(reference("class of service"));
+  });
+
   it("takes neither a command after a command, nor a URL, a numbered step or a title for a described term", () => {
     const lines = sentenceFinder(
       "cmds",
