@@ -141,12 +141,27 @@ const POINTS_BACK = /\b(?:this|it|them|these)\b/i;
 // …", "It has to be noted that …") and a text that names its own part ("This section describes …").
 const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|may|might|can|could|would|should|will))(?:\s+\w+){0,3}?\s+(?:to|that|whether|if|when)\b|it\s+(?:has|had|must)\s+to\s+be\s+(?:noted|said|mentioned|stressed|emphasi[sz]ed)\b|it\s+(?:seems|appears)\s+(?:that|as\s+if)\b|this\s+(?:section|chapter|document|manual|guide|appendix|book|tutorial|page|article|part)\b)/i;
 
+// A sentence that ends by pointing back ("Use Popen.communicate() when using pipes to avoid that.") completes the
+// one before it ("how to fix it" points within its own sentence), and so does one too short to stand alone
+// ("MAXYEAR is 9999.", "Defaults to 10.").
+const ENDS_LEANING = /(?<!\bhow )\bto (?:avoid|prevent|fix|solve|work around|get around) (?:this|that|it)[.!]?$/i;
+const MAX_SHORT_SENTENCE_WORDS = 3;
+
+/** Whether a sentence completes the one before it, so that one is quoted with it too (see withDependentSentences). */
+function completesPrevious(text: string): boolean {
+  // A short sentence: not a section number ("5.9."), a label ("der: string returned."), or a list item
+  // ("filter.d/*.conf.", "The macro DRD_STOP_TRACING_VAR(x).").
+  const words = text.split(/\s+/).length;
+  const short = words >= 2 && words <= MAX_SHORT_SENTENCE_WORDS && /^\p{L}[^:/()]*[.!]$/u.test(text);
+  return LEANS_ON_PREVIOUS.test(text) || ENDS_LEANING.test(text) || short;
+}
+
 /**
- * Whether a sentence needs the one before it to be understood (see LEANS_ON_PREVIOUS and REFERS_BACK),
+ * Whether a sentence needs the one before it to be understood (see completesPrevious and REFERS_BACK),
  * and that one is a sentence of running text: not a heading ("2.4 Library Notes") or a listing.
  */
 function leansBackOn(text: string, before: { text: string }): boolean {
-  const leans = LEANS_ON_PREVIOUS.test(text) || ((REFERS_BACK.test(text) || (text.split(/\s+/).length <= 12 && POINTS_BACK.test(text))) && !POINTS_NOWHERE.test(text));
+  const leans = completesPrevious(text) || ((REFERS_BACK.test(text) || (text.split(/\s+/).length <= 12 && POINTS_BACK.test(text))) && !POINTS_NOWHERE.test(text));
   return leans && !before.text.includes("\n") && /[.!?;:)"”’]$/.test(before.text);
 }
 
@@ -165,7 +180,7 @@ function leansOn(before: SentenceSpan, sentence: SentenceSpan, hit: SearchHit): 
 function leanedOnStart(spans: readonly SentenceSpan[], beforeIndex: number, sentence: SentenceSpan, hit: SearchHit): number {
   const before = spans[beforeIndex]!;
   const gap = (a: SentenceSpan, b: SentenceSpan) => hit.text.slice(a.end - hit.start, b.start - hit.start);
-  if (!gap(before, sentence).includes("\n\n") || LEANS_ON_PREVIOUS.test(sentence.text)) return before.start;
+  if (!gap(before, sentence).includes("\n\n") || completesPrevious(sentence.text)) return before.start;
   let first = beforeIndex;
   while (first > 0 && !gap(spans[first - 1]!, spans[first]!).includes("\n")) first--;
   const paragraph = spans.slice(first, beforeIndex + 1);
@@ -272,7 +287,7 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   const head = !leansBack ? undefined : describes ? before : spans.find((s) => s.start === leanedOnStart(spans, first - 1, spans[first]!, hit));
   const start = !head ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: head.start, end: head.end, text: head.text }, hops - 1).start : head.start;
   // Forward only over a connective ("However, …", "As a consequence, …"), and by the same rule as backward.
-  const end = after && LEANS_ON_PREVIOUS.test(after.text) && !after.text.includes("\n") && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
+  const end = after && completesPrevious(after.text) && !after.text.includes("\n") && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;
   return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };
 }

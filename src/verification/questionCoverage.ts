@@ -69,11 +69,16 @@ export function askedPart(question: string): string {
 
 /**
  * The text whose named terms the knowledge base must know: what is asked, unless that is too generic
- * to name anything ("I want the daemon to answer Kubernetes probes. Is that possible?"), then the whole question.
+ * to name anything ("I want the daemon to answer Kubernetes probes. Is that possible?"), then what is asked
+ * with the sentence right before it, which the ask points to ("that"). Earlier sentences set the scene
+ * with the user's own data ("names like 'Jürgen' and '山田'"), which the knowledge base need not name.
  */
 export function namingPart(question: string): string {
   const asked = askedPart(question);
-  return contentStems(asked).length >= 2 ? asked : question;
+  if (contentStems(asked).length >= 2) return asked;
+  const sentences = splitSentences(question.trim()).map((s) => s.text);
+  const firstAsk = sentences.findIndex((s) => s.endsWith("?"));
+  return firstAsk > 0 ? sentences.slice(firstAsk - 1).join(" ") : question;
 }
 
 /**

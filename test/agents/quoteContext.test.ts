@@ -241,6 +241,30 @@ describe("withDependentSentences in option references", () => {
     expect(describedTerm(described("A later paragraph"))).toBeUndefined();
   });
 
+  it("quotes a sentence too short to stand alone, or one ending in 'to avoid that', with the sentence it completes", () => {
+    const reference = sentenceFinder(
+      "py",
+      [
+        "datetime.MAXYEAR",
+        "",
+        "The largest year number allowed in a date or datetime object. MAXYEAR is 9999.",
+        "",
+        "Note",
+        "",
+        "This will deadlock when the child fills the pipe. Use Popen.communicate() when using pipes to avoid that.",
+        "",
+        "Error MODEL_NOT_FOUND lists the missing model file, every place Lore looked for it, and how to fix it.",
+        "",
+        "GNU sed exits with 0 on success. 5.9.",
+      ].join("\n"),
+    );
+    expect(withDependentSentences(reference("The largest year")).text).toBe("datetime.MAXYEAR\n\nThe largest year number allowed in a date or datetime object. MAXYEAR is 9999.");
+    expect(withDependentSentences(reference("This will deadlock")).text).toBe("This will deadlock when the child fills the pipe. Use Popen.communicate() when using pipes to avoid that.");
+    // "how to fix it" points at its own sentence, and a section number is no sentence.
+    expect(withDependentSentences(reference("Error MODEL_NOT_FOUND")).text).toBe("Error MODEL_NOT_FOUND lists the missing model file, every place Lore looked for it, and how to fix it.");
+    expect(withDependentSentences(reference("GNU sed")).text).toBe("GNU sed exits with 0 on success.");
+  });
+
   it("takes a Python signature for a described term, with its annotation and however many parameters", () => {
     const reference = sentenceFinder(
       "py",

@@ -53,6 +53,8 @@ describe("questionCoverage and decideAbstention", () => {
     // The named terms a question must share with the knowledge base: what is asked, unless that names nothing.
     expect(namingPart("In CI the job should go red on a leak. Which options make leaks fail the job?")).toBe("Which options make leaks fail the job?");
     expect(namingPart("I want the daemon to answer Kubernetes probes. Is that possible?")).toBe("I want the daemon to answer Kubernetes probes. Is that possible?");
+    // A generic ask points to the sentence right before it; the scene before that holds the user's own data.
+    expect(namingPart("My dict holds names like 'Jürgen'. I want the real characters written out. Which switch?")).toBe("I want the real characters written out. Which switch?");
     // Evidence about the ask answers; a short ask ("What's the quickest way?") leans on its context and is not checked.
     const onAsk = askCoverage(question, ["After a library upgrade, needrestart lists the running services that still use the old library so they can be restarted."]);
     expect(decideAbstention({ coverage, askCoverage: onAsk, topSimilarity: 0.5, keptSentences: 1 }).abstain).toBe(false);
