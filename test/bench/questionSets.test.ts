@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 // The committed question sets are only as good as their accept regexes: each set ships reworded
 // right answers and plausible wrong ones, and every regex list must tell them apart as eval:answers
 // reads it (case-insensitive JavaScript RegExp, all regexes must match).
-const SETS = ["valgrind-manual", "nodejs-api", "pdf-manuals", "plain-text-faqs"];
+const SETS = ["valgrind-manual", "nodejs-api", "pdf-manuals", "plain-text-faqs", "python-stdlib"];
 
 interface Question {
   id: string;
