@@ -315,11 +315,12 @@ export class Answerer {
         ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])
         : undefined,
     );
-    const genericAsk = naming !== askedPart(question);
+    const questionAsk = askedPart(question);
+    const genericAsk = naming !== questionAsk;
     const unknownTerms = genericAsk && incidentalUnknownTerms(naming, namedUnknown, kept.map((c) => c.hit), allHits) ? [] : namedUnknown;
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
     // The evidence must name what the ask names; the scene's names ("a Windows-generated file") it need not.
-    const namedTerms = namedTermsInEvidence(askedPart(question), unknownTerms, kept.map((c) => c.hit), allHits);
+    const namedTerms = namedTermsInEvidence(questionAsk, unknownTerms, kept.map((c) => c.hit), allHits);
     const ask = askCoverage(searchQuestion, kept.map((c) => c.text));
     const decision = decideAbstention(
       {

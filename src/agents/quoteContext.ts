@@ -162,30 +162,39 @@ function completesPrevious(text: string): boolean {
  */
 function leansBackOn(text: string, before: { text: string }): boolean {
   const leans = completesPrevious(text) || ((REFERS_BACK.test(text) || (text.split(/\s+/).length <= 12 && POINTS_BACK.test(text))) && !POINTS_NOWHERE.test(text));
-  return leans && !before.text.includes("\n") && /[.!?;:)"”’]$/.test(before.text);
+  return leans && isRunningSentence(before);
+}
+
+/** Whether a span is one sentence of running text: on one line, ending as a sentence does. */
+function isRunningSentence(span: { text: string }): boolean {
+  return !span.text.includes("\n") && /[.!?;:)"”’]$/.test(span.text);
+}
+
+/** The chunk's text between two of its spans. */
+function gapBetween(hit: SearchHit, before: { end: number }, after: { start: number }): string {
+  return hit.text.slice(before.end - hit.start, after.start - hit.start);
 }
 
 /** Whether `sentence` leans on `before`, the span right before it in the chunk (lines of one listing lean on nothing). */
 function leansOn(before: SentenceSpan, sentence: SentenceSpan, hit: SearchHit): boolean {
-  const between = hit.text.slice(before.end - hit.start, sentence.start - hit.start);
+  const between = gapBetween(hit, before, sentence);
   return leansBackOn(sentence.text, before) && !(between.includes("\n") && !between.includes("\n\n"));
 }
 
 /**
- * Where the text a leaning sentence leans on starts. A pronoun that opens a paragraph ("The maximum value for
+ * The index of the span where the text a leaning sentence leans on starts. A pronoun that opens a paragraph ("The maximum value for
  * this is 500." after a paragraph on --num-callers) refers to what the paragraph before is about, which its
  * first sentence states ("Specifies the maximum number of entries shown in stack traces …"), so a short
  * paragraph of running text is leaned on whole; otherwise, and within a paragraph, the sentence right before.
  */
-function leanedOnStart(spans: readonly SentenceSpan[], beforeIndex: number, sentence: SentenceSpan, hit: SearchHit): number {
+function leanedOnIndex(spans: readonly SentenceSpan[], beforeIndex: number, sentence: SentenceSpan, hit: SearchHit): number {
   const before = spans[beforeIndex]!;
-  const gap = (a: SentenceSpan, b: SentenceSpan) => hit.text.slice(a.end - hit.start, b.start - hit.start);
-  if (!gap(before, sentence).includes("\n\n") || completesPrevious(sentence.text)) return before.start;
+  if (!gapBetween(hit, before, sentence).includes("\n\n") || completesPrevious(sentence.text)) return beforeIndex;
   let first = beforeIndex;
-  while (first > 0 && !gap(spans[first - 1]!, spans[first]!).includes("\n")) first--;
+  while (first > 0 && !gapBetween(hit, spans[first - 1]!, spans[first]!).includes("\n")) first--;
   const paragraph = spans.slice(first, beforeIndex + 1);
   const short = paragraph.length <= MAX_PARAGRAPH_SENTENCES && before.end - spans[first]!.start <= MAX_PARAGRAPH_CHARS;
-  return short && paragraph.every((s) => !s.text.includes("\n") && /[.!?;:)"”’]$/.test(s.text)) ? spans[first]!.start : before.start;
+  return short && paragraph.every(isRunningSentence) ? first : beforeIndex;
 }
 
 // A paragraph leaned on whole is quoted whole: longer ones give way to their last sentence.
@@ -212,9 +221,10 @@ export function referentOf(candidate: EvidenceCandidate): EvidenceCandidate | un
   const spans = sentencesOf(candidate.hit);
   const at = spans.findIndex((s) => s.start === before.start && s.end === before.end);
   if (at < 0) return undefined;
-  const start = leanedOnStart(spans, at, candidate, candidate.hit);
-  if (start === before.start) return before;
+  const from = leanedOnIndex(spans, at, candidate, candidate.hit);
+  if (from === at) return before;
   const { hit } = candidate;
+  const start = spans[from]!.start;
   return { ...before, start, text: hit.text.slice(start - hit.start, before.end - hit.start) };
 }
 
@@ -277,14 +287,13 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   if (first < 0 || last < 0) return candidate;
   const before = spans[first - 1];
   const after = spans[last + 1];
-  const opensParagraph = (previous: SentenceSpan, next: { start: number }) => hit.text.slice(previous.end - hit.start, next.start - hit.start).includes("\n");
   // A term line followed by another term line ("pg_ctl start …" then "pg_ctl stop …") is a listing, not a description.
-  const describes = before && isTermLine(before, hit) && opensParagraph(before, candidate) && !isTermLine(candidate, hit);
+  const describes = before && isTermLine(before, hit) && gapBetween(hit, before, candidate).includes("\n") && !isTermLine(candidate, hit);
   const leansBack = before && (leansOn(before, candidate, hit) || describes);
   // The sentence leaned on may itself lean on the one before it ("‘--enable-mini-gmp’" / "Use the smaller …" / "This option is …").
-  // A paragraph-opening pronoun leans on the short paragraph before it from its first sentence (leanedOnStart),
+  // A paragraph-opening pronoun leans on the short paragraph before it from its first sentence (leanedOnIndex),
   // which may itself lean on what comes before it (an option's term line).
-  const head = !leansBack ? undefined : describes ? before : spans.find((s) => s.start === leanedOnStart(spans, first - 1, spans[first]!, hit));
+  const head = !leansBack ? undefined : describes ? before : spans[leanedOnIndex(spans, first - 1, spans[first]!, hit)];
   const start = !head ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: head.start, end: head.end, text: head.text }, hops - 1).start : head.start;
   // Forward only over a connective ("However, …", "As a consequence, …"), and by the same rule as backward.
   const end = after && completesPrevious(after.text) && !after.text.includes("\n") && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
