@@ -51,7 +51,7 @@ export interface ScoreInput {
 }
 
 // Questions that ask for something to type or set, or for a number; the cue is the question's own wording, not the corpus.
-const ASKS_FOR_CODE = /\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:commands?|options?|flags?|files?|director(?:y|ies)|paths?|settings?|directives?|parameters?|packages?|tools?|programs?|utilit(?:y|ies)|selectors?|variables?|syntax|lines?|keys?)\b|\bhow\s+(?:do|can|should|would|could|must)\s+(?:i|we|you|one)\b|\bwhere\s+(?:do|can|should|would|must)\s+(?:i|we|you|one)\b|\bwhat\s+(?:do|can|should|would|must)\s+(?:i|we|you|one)\s+(?:add|put|write|type|set|run|use|change|edit|enter|specify|configure)\b/i;
+const ASKS_FOR_CODE = /\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:commands?|options?|flags?|files?|director(?:y|ies)|paths?|settings?|directives?|parameters?|packages?|tools?|programs?|utilit(?:y|ies)|selectors?|variables?|syntax|lines?|keys?)\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:calls?|functions?|methods?|class(?:es)?|handlers?|arguments?|switch(?:es)?|fields?|macros?|constants?|hooks?|APIs?)\b|\bhow\s+(?:do|can|should|would|could|must)\s+(?:i|we|you|one)\b|\bwhere\s+(?:do|can|should|would|must)\s+(?:i|we|you|one)\b|\bwhat\s+(?:do|can|should|would|must)\s+(?:i|we|you|one)\s+(?:add|put|write|type|set|run|use|change|edit|enter|specify|configure|call|pass|do)\b/i;
 const ASKS_FOR_NUMBER = /\bhow\s+(?:many|much|long|often|big|large|old|soon|far)\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:port|number|size|percentage|version|value|priority|limit|timeout|interval|delay|amount|count|age)s?\b/i;
 // A shell prompt ("# ", "$ ") then a lower-case command name; "# Sample configuration" is a comment.
 const CODE_LINE = /^[#$]\s+[a-z][\w.+-]*(?:\s+(?:-|\/|[\w.:=+-]+$|[\w.:=+-]+\s+\S+$)|$)/;

@@ -21,6 +21,17 @@ function isProse(line: string): boolean {
   return /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;|\*|>)/.test(text) && text.split(/\s+/).length >= 10;
 }
 
+/**
+ * Whether a sentence is one line of text, or a paragraph hard-wrapped at a fixed width (plain-text
+ * manuals): every line but the last is a full line of words. Several short lines are a listing.
+ */
+function isWrappedProse(text: string): boolean {
+  return text
+    .split("\n")
+    .slice(0, -1)
+    .every((line) => line.trim().split(/\s+/).length >= 6 && !/^\s*(?:[#$>*-]|\d+[.)])\s/.test(line));
+}
+
 /** How many spaces or tabs a line starts with. */
 function indentOf(line: string): number {
   return /^[ \t]*/.exec(line)![0].length;
@@ -60,7 +71,7 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
     if (!options.followNextLeadIn) return candidate;
     const next = splitSentences(hit.text.slice(candidate.end - hit.start), candidate.end)[0];
     const contiguous = next && hit.text.slice(candidate.end - hit.start, next.start - hit.start).trim() === "";
-    if (!next || !contiguous || !next.text.endsWith(":") || next.text.includes("\n")) return candidate;
+    if (!next || !contiguous || !next.text.endsWith(":") || !isWrappedProse(next.text)) return candidate;
     leadInEnd = next.end;
   }
   let end = leadInEnd;

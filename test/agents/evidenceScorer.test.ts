@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildCandidates } from "../../src/agents/evidenceCandidates.js";
 import { referentOf } from "../../src/agents/quoteContext.js";
-import { asksForNumber, rankByScore, scoreCandidates, selectEvidence, statesFreshNumber } from "../../src/agents/evidenceScorer.js";
+import { asksForCode, asksForNumber, rankByScore, scoreCandidates, selectEvidence, statesFreshNumber } from "../../src/agents/evidenceScorer.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
 function hit(documentId: string, index: number, text: string): SearchHit {
@@ -57,6 +57,15 @@ describe("scoreCandidates answer form", () => {
     const text = "Each line of the file describes a server through 7 fields. The file lists the servers.";
     const numeric = scoreCandidates({ question: "How many fields describe a server in the file?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("inetd.html", 0, text)] }]), candidateVectors: [] });
     expect(numeric.map((c) => c.score.answerForm)).toEqual([1, 0]);
+  });
+
+  it("knows that a question asking for a library call, function or handler, or what to call or do, asks for code", () => {
+    expect(asksForCode("Our GPU upload path needs little-endian rows. Which libpng call changes that?")).toBe(true);
+    expect(asksForCode("Which handler class do I use for daily log files?")).toBe(true);
+    expect(asksForCode("What do I call afterwards so my logger lets DEBUG messages through?")).toBe(true);
+    expect(asksForCode("I call png_set_strip_alpha() and get random colours. What should I do instead?")).toBe(true);
+    expect(asksForCode("Why does the call fail?")).toBe(false);
+    expect(asksForCode("Are handlers thread-safe?")).toBe(false);
   });
 
   it("knows when a question asks for a quantity as its answer, and when a sentence states one the question does not hold", () => {

@@ -45,6 +45,27 @@ describe("withAnnouncedListing", () => {
     expect(inDocument(followed)).toBe(followed.text);
   });
 
+  it("follows the next sentence's lead-in when a plain-text manual hard-wraps it, not a listing of short lines ending in a colon", () => {
+    const manual = [
+      "PNG files store 16-bit pixels in network byte order (big-endian,",
+      "ie. most significant bits first).  This code changes the storage to the",
+      "other way (little-endian, i.e. least significant bits first, the",
+      "way PCs store them):",
+      "",
+      "    if (bit_depth == 16)",
+      "       png_set_swap(png_ptr);",
+      "",
+      "If you are using packed-pixel images (1, 2, or 4 bits/pixel), and you need to change the order, call png_set_packswap().",
+    ].join("\n");
+    const find = sentenceFinder("libpng", manual);
+    const followed = withAnnouncedListing(find("PNG files store"), { followNextLeadIn: true });
+    expect(followed.text).toContain("png_set_swap(png_ptr);");
+    expect(followed.text).not.toContain("packed-pixel");
+    const listing = "The cache is kept in memory. Set these\ncache on\nsize 10:\n\n  size 20";
+    const statement = sentenceFinder("listing", listing)("The cache is kept");
+    expect(withAnnouncedListing(statement, { followNextLeadIn: true })).toBe(statement);
+  });
+
   it("leaves a sentence that announces nothing, or whose lead-in is followed by prose, as it is", () => {
     const last = byText("Once squid.conf");
     expect(withAnnouncedListing(last, { followNextLeadIn: true })).toBe(last);
