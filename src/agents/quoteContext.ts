@@ -1,6 +1,6 @@
 import { keyTokens, splitSentences, type SentenceSpan } from "../verification/index.js";
 import type { SearchHit } from "../retrieval/types.js";
-import { adjacent, type EvidenceCandidate } from "./evidenceCandidates.js";
+import { adjacent, isHardWrapped, isWrappedProse, lineContinues, wordsOf, type EvidenceCandidate } from "./evidenceCandidates.js";
 
 export interface QuoteContextOptions {
   /**
@@ -21,16 +21,7 @@ function isProse(line: string): boolean {
   return /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;|\*|>)/.test(text) && text.split(/\s+/).length >= 10;
 }
 
-/**
- * Whether a sentence is one line of text, or a paragraph hard-wrapped at a fixed width (plain-text
- * manuals): every line but the last is a full line of words. Several short lines are a listing.
- */
-function isWrappedProse(text: string): boolean {
-  return text
-    .split("\n")
-    .slice(0, -1)
-    .every((line) => line.trim().split(/\s+/).length >= 6 && !/^\s*(?:[#$>*-]|\d+[.)])\s/.test(line));
-}
+const LIST_ITEM = /^\s*(?:[-*•+]|\d+[.)])\s/;
 
 /** How many spaces or tabs a line starts with. */
 function indentOf(line: string): number {
@@ -77,9 +68,20 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
   let end = leadInEnd;
   let inFence = false;
   let lineStart = leadInEnd;
+  // In a hard-wrapped manual a paragraph's lines need not end a sentence: a line of words back at the lead-in's
+  // indent is prose, and ends the listing. A list's items ("- DHAT has been overhauled …") wrap back to the
+  // indent of the list itself, so a list is not cut there. (Measured: cutting every indented listing so,
+  // not only hard-wrapped ones, cost a Node.js answer whose fenced example was followed by its explanation.)
+  let leadInIndent = isHardWrapped(hit) ? indentOf(hit.text.slice(hit.text.lastIndexOf("\n", leadInEnd - hit.start - 1) + 1)) : undefined;
+  let first = true;
   for (const line of hit.text.slice(leadInEnd - hit.start).split("\n")) {
     const fence = /^\s*(?:```|~~~)/.test(line);
+    if (first && line.trim() !== "") {
+      if (LIST_ITEM.test(line)) leadInIndent = undefined;
+      first = false;
+    }
     if (!inFence && !fence && isProse(line)) break;
+    if (!inFence && leadInIndent !== undefined && line.trim() !== "" && indentOf(line) <= leadInIndent && wordsOf(line) >= 6) break;
     if (!inFence && !fence && unfinishedAt !== undefined && line.trim() !== "" && indentOf(line) <= unfinishedAt) break;
     const lineEnd = lineStart + line.trimEnd().length;
     if (lineEnd - leadInEnd > maxChars) break;
@@ -176,9 +178,9 @@ function leansBackOn(text: string, before: { text: string }): boolean {
   return leans && isRunningSentence(before);
 }
 
-/** Whether a span is one sentence of running text: on one line, ending as a sentence does. */
+/** Whether a span is one sentence of running text: on one line (or wrapped as prose), ending as a sentence does. */
 function isRunningSentence(span: { text: string }): boolean {
-  return !span.text.includes("\n") && /[.!?;:)"”’]$/.test(span.text);
+  return isWrappedProse(span.text) && /[.!?;:)"”’]$/.test(span.text);
 }
 
 /** The chunk's text between two of its spans. */
@@ -186,10 +188,20 @@ function gapBetween(hit: SearchHit, before: { end: number }, after: { start: num
   return hit.text.slice(before.end - hit.start, after.start - hit.start);
 }
 
+/**
+ * Whether two neighbouring spans are sentences of one paragraph: on one line, or across the line break of
+ * a hard-wrapped paragraph (the line before it is a full line of words). Lines of a listing are not.
+ */
+function sameParagraph(hit: SearchHit, before: { start: number; end: number }, after: { start: number }): boolean {
+  const between = gapBetween(hit, before, after);
+  if (!between.includes("\n")) return true;
+  if (between.includes("\n\n")) return false;
+  return lineContinues(hit, before.end);
+}
+
 /** Whether `sentence` leans on `before`, the span right before it in the chunk (lines of one listing lean on nothing). */
 function leansOn(before: SentenceSpan, sentence: SentenceSpan, hit: SearchHit): boolean {
-  const between = gapBetween(hit, before, sentence);
-  return leansBackOn(sentence.text, before) && !(between.includes("\n") && !between.includes("\n\n"));
+  return leansBackOn(sentence.text, before) && (sameParagraph(hit, before, sentence) || gapBetween(hit, before, sentence).includes("\n\n"));
 }
 
 /**
@@ -202,7 +214,7 @@ function leanedOnIndex(spans: readonly SentenceSpan[], beforeIndex: number, sent
   const before = spans[beforeIndex]!;
   if (!gapBetween(hit, before, sentence).includes("\n\n") || completesPrevious(sentence.text)) return beforeIndex;
   let first = beforeIndex;
-  while (first > 0 && !gapBetween(hit, spans[first - 1]!, spans[first]!).includes("\n")) first--;
+  while (first > 0 && sameParagraph(hit, spans[first - 1]!, spans[first]!)) first--;
   const paragraph = spans.slice(first, beforeIndex + 1);
   const short = paragraph.length <= MAX_PARAGRAPH_SENTENCES && before.end - spans[first]!.start <= MAX_PARAGRAPH_CHARS;
   return short && paragraph.every(isRunningSentence) ? first : beforeIndex;
@@ -226,7 +238,7 @@ function sentencesOf(hit: SearchHit): SentenceSpan[] {
  */
 export function referentOf(candidate: EvidenceCandidate): EvidenceCandidate | undefined {
   const [before] = adjacent(candidate);
-  if (!before || candidate.text.includes("\n") || !leansOn(before, candidate, candidate.hit)) return undefined;
+  if (!before || !isWrappedProse(candidate.text) || !leansOn(before, candidate, candidate.hit)) return undefined;
   // Only a whole sentence as withDependentSentences cuts them, so that the quote holds what was scored
   // (the last line of a listing is a candidate of its own but not a sentence).
   const spans = sentencesOf(candidate.hit);
@@ -307,7 +319,7 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   const head = !leansBack ? undefined : describes ? before : spans[leanedOnIndex(spans, first - 1, spans[first]!, hit)];
   const start = !head ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: head.start, end: head.end, text: head.text }, hops - 1).start : head.start;
   // Forward only over a connective ("However, …", "As a consequence, …"), and by the same rule as backward.
-  const end = after && completesPrevious(after.text) && !after.text.includes("\n") && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
+  const end = after && completesPrevious(after.text) && isWrappedProse(after.text) && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;
   return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };
 }
