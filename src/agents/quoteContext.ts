@@ -158,6 +158,8 @@ const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|may|might|can|could|would|shoul
 // one before it ("how to fix it" points within its own sentence), and so does one too short to stand alone
 // ("MAXYEAR is 9999.", "Defaults to 10.").
 const ENDS_LEANING = /(?<!\bhow )\bto (?:avoid|prevent|fix|solve|work around|get around) (?:this|that|it)[.!]?$/i;
+// "Don't call png_set_strip_alpha() to do this": what "this" does, the sentence before says.
+const DOES_WHAT_PREVIOUS = /(?<!\bhow )\bto do (?:this|that)\b/i;
 const MAX_SHORT_SENTENCE_WORDS = 3;
 
 /** Whether a sentence completes the one before it, so that one is quoted with it too (see withDependentSentences). */
@@ -166,7 +168,7 @@ function completesPrevious(text: string): boolean {
   // ("filter.d/*.conf.", "The macro DRD_STOP_TRACING_VAR(x).").
   const words = text.split(/\s+/).length;
   const short = words >= 2 && words <= MAX_SHORT_SENTENCE_WORDS && /^\p{L}[^:/()]*[.!]$/u.test(text);
-  return LEANS_ON_PREVIOUS.test(text) || ENDS_LEANING.test(text) || short;
+  return LEANS_ON_PREVIOUS.test(text) || ENDS_LEANING.test(text) || DOES_WHAT_PREVIOUS.test(text) || short;
 }
 
 /**

@@ -203,6 +203,13 @@ describe("withDependentSentences in option references", () => {
     const contrast = find("By default, Massif").text + " " + find("However").text;
     expect(withDependentSentences(find("However")).text).toBe(contrast);
     expect(withDependentSentences(find("By default, Massif")).text).toBe(contrast);
+    // "… to do this" says what it does by pointing at the sentence before; "how to do this" points within its own.
+    const alpha = sentenceFinder(
+      "libpng",
+      "If you can't handle the alpha channel you can call png_set_background() to remove it by compositing against a fixed color. Don't call png_set_strip_alpha() to do this - it will leave spurious pixel values. The next section of the manual shows in detail how to do this for grayscale and palette images.",
+    );
+    expect(referentOf(alpha("Don't call"))?.text).toBe(alpha("If you can't").text);
+    expect(referentOf(alpha("The next section"))).toBeUndefined();
     // "However many …" contrasts with nothing.
     const manner = sentenceFinder("threads", "Each thread gets its own stack. However many threads you start, the limit stays.");
     expect(referentOf(manner("However many"))).toBeUndefined();
