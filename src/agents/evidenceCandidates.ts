@@ -1,5 +1,6 @@
 import type { SearchHit } from "../retrieval/types.js";
 import { splitSentences, type SentenceSpan } from "../verification/index.js";
+import { isWrappedProse } from "./textShape.js";
 
 /** One sentence of a retrieved chunk, located in its document. */
 export interface EvidenceCandidate {
@@ -65,11 +66,12 @@ export function buildCandidates(steps: readonly StepHits[], options: CandidateOp
 }
 
 /**
- * A "sentence" spanning several lines is a code block, a listing or a table: each line is its own
- * candidate, so a command line ("# journalctl -u ssh.service") can be quoted without its output.
+ * A "sentence" spanning several lines is a code block, a listing or a table, unless it is a paragraph
+ * wrapped over full lines: each line is its own candidate, so a command line ("# journalctl -u
+ * ssh.service") can be quoted without its output.
  */
 function splitLines(span: SentenceSpan): SentenceSpan[] {
-  if (span.text.split("\n").length <= 2 || isWrappedProse(span.text)) return [span];
+  if (span.text.split("\n").length <= 2 || isWrappedProse(span)) return [span];
   const out: SentenceSpan[] = [];
   let offset = 0;
   for (const line of span.text.split("\n")) {
@@ -79,54 +81,6 @@ function splitLines(span: SentenceSpan): SentenceSpan[] {
     offset += line.length + 1;
   }
   return out;
-}
-
-/**
- * Whether a sentence is one line of text, or a paragraph hard-wrapped at a fixed width (plain-text
- * manuals and FAQs): every line but its last is a full line of words. Code and listings are not.
- */
-export function isWrappedProse(text: string): boolean {
-  return text
-    .split("\n")
-    .slice(0, -1)
-    .every((line) => !LISTING_MARK.test(line) && wordsOf(line) >= 6);
-}
-
-// A line that starts a list item, a comment, a prompt or a quotation.
-const LISTING_MARK = /^\s*(?:[#$>*-]|\d+[.)])\s/;
-
-/** How many words (not code or punctuation) a line holds. */
-export function wordsOf(line: string): number {
-  return line
-    .trim()
-    .split(/\s+/)
-    .filter((w) => /^[\p{L}'’"“”(]*\p{L}+[\p{L}'’"“”),.;:!?-]*$/u.test(w)).length;
-}
-
-// Plain-text manuals wrap their lines at a fixed width (72–80 columns); the text loader joins only the
-// wraps it is sure of, so some stay. Text extracted from HTML or Markdown keeps a paragraph on one
-// line (longer than any terminal), so a line break there ends a block (a heading, an item).
-const WRAP_WIDTH = 100;
-const hardWrapped = new WeakMap<SearchHit, boolean>();
-
-/** Whether a chunk's text is hard-wrapped: no line is wider than a terminal, and several are nearly that wide. */
-export function isHardWrapped(hit: SearchHit): boolean {
-  let wrapped = hardWrapped.get(hit);
-  if (wrapped === undefined) {
-    const lines = hit.text.split("\n");
-    wrapped = lines.every((l) => l.length <= WRAP_WIDTH) && lines.filter((l) => l.trim().length >= 60).length >= 3;
-    hardWrapped.set(hit, wrapped);
-  }
-  return wrapped;
-}
-
-/**
- * Whether the line of `hit` that ends at `offset` (document offset) is a full line of a hard-wrapped
- * paragraph, so that the text after the line break continues its paragraph.
- */
-export function lineContinues(hit: SearchHit, offset: number): boolean {
-  const lineStart = hit.text.lastIndexOf("\n", offset - hit.start - 1) + 1;
-  return isHardWrapped(hit) && wordsOf(hit.text.slice(lineStart, offset - hit.start)) >= 6;
 }
 
 /** The sentence just before and the one just after a candidate in its chunk (undefined at the chunk's edges). */

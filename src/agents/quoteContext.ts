@@ -1,6 +1,7 @@
 import { keyTokens, splitSentences, type SentenceSpan } from "../verification/index.js";
 import type { SearchHit } from "../retrieval/types.js";
-import { adjacent, isHardWrapped, isWrappedProse, lineContinues, wordsOf, type EvidenceCandidate } from "./evidenceCandidates.js";
+import { adjacent, type EvidenceCandidate } from "./evidenceCandidates.js";
+import { isHardWrapped, isParagraphBreak, isWrappedProse, LIST_ITEM, lineContinues, lineStartAt, wordsOf } from "./textShape.js";
 
 export interface QuoteContextOptions {
   /**
@@ -21,8 +22,6 @@ function isProse(line: string): boolean {
   return /[.!?]["”)]?$/.test(text) && !/^(?:#|\/\/|--|;|\*|>)/.test(text) && text.split(/\s+/).length >= 10;
 }
 
-const LIST_ITEM = /^\s*(?:[-*•+]|\d+[.)])\s/;
-
 /** How many spaces or tabs a line starts with. */
 function indentOf(line: string): number {
   return /^[ \t]*/.exec(line)![0].length;
@@ -41,8 +40,7 @@ function runsIntoListing(candidate: EvidenceCandidate): number | undefined {
   if (!OPEN_CLAUSE_END.test(candidate.text.trimEnd())) return undefined;
   const next = /^[ \t]*\n(?:[ \t]*\n)*([ \t]*)(\S[^\n]*)/.exec(hit.text.slice(candidate.end - hit.start));
   if (!next) return undefined;
-  const lineStart = hit.text.lastIndexOf("\n", candidate.start - hit.start - 1) + 1;
-  const indent = indentOf(hit.text.slice(lineStart));
+  const indent = indentOf(hit.text.slice(lineStartAt(hit, candidate.start) - hit.start));
   return next[1]!.length > indent || /^(?:```|~~~)/.test(next[2]!) ? indent : undefined;
 }
 
@@ -62,26 +60,30 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
     if (!options.followNextLeadIn) return candidate;
     const next = splitSentences(hit.text.slice(candidate.end - hit.start), candidate.end)[0];
     const contiguous = next && hit.text.slice(candidate.end - hit.start, next.start - hit.start).trim() === "";
-    if (!next || !contiguous || !next.text.endsWith(":") || !isWrappedProse(next.text)) return candidate;
+    if (!next || !contiguous || !next.text.endsWith(":") || !isWrappedProse(next)) return candidate;
     leadInEnd = next.end;
   }
   let end = leadInEnd;
   let inFence = false;
   let lineStart = leadInEnd;
-  // In a hard-wrapped manual a paragraph's lines need not end a sentence: a line of words back at the lead-in's
-  // indent is prose, and ends the listing. A list's items ("- DHAT has been overhauled …") wrap back to the
-  // indent of the list itself, so a list is not cut there. (Measured: cutting every indented listing so,
-  // not only hard-wrapped ones, cost a Node.js answer whose fenced example was followed by its explanation.)
-  let leadInIndent = isHardWrapped(hit) ? indentOf(hit.text.slice(hit.text.lastIndexOf("\n", leadInEnd - hit.start - 1) + 1)) : undefined;
+  // In a hard-wrapped manual a paragraph's lines need not end a sentence: once the listing has been indented
+  // deeper than its lead-in, a line of words back at the lead-in's indent is prose, and ends it. A list's
+  // items ("- DHAT has been overhauled …") wrap back to the list's own indent, so a list is not cut so.
+  // (Measured: cutting every indented listing so, not only hard-wrapped ones, cost a Node.js answer whose
+  // fenced example was followed by its explanation.)
+  const leadInIndent = indentOf(hit.text.slice(lineStartAt(hit, leadInEnd) - hit.start));
+  let cutsAtProse = isHardWrapped(hit);
+  let indented = false;
   let first = true;
   for (const line of hit.text.slice(leadInEnd - hit.start).split("\n")) {
     const fence = /^\s*(?:```|~~~)/.test(line);
-    if (first && line.trim() !== "") {
-      if (LIST_ITEM.test(line)) leadInIndent = undefined;
-      first = false;
-    }
     if (!inFence && !fence && isProse(line)) break;
-    if (!inFence && leadInIndent !== undefined && line.trim() !== "" && indentOf(line) <= leadInIndent && wordsOf(line) >= 6) break;
+    if (line.trim() !== "") {
+      if (first && LIST_ITEM.test(line)) cutsAtProse = false;
+      first = false;
+      if (!inFence && cutsAtProse && indented && indentOf(line) <= leadInIndent && wordsOf(line) >= 6) break;
+      if (indentOf(line) > leadInIndent) indented = true;
+    }
     if (!inFence && !fence && unfinishedAt !== undefined && line.trim() !== "" && indentOf(line) <= unfinishedAt) break;
     const lineEnd = lineStart + line.trimEnd().length;
     if (lineEnd - leadInEnd > maxChars) break;
@@ -157,9 +159,9 @@ const POINTS_NOWHERE = /^(?:it(?:'s|\s+(?:is|was|may|might|can|could|would|shoul
 // A sentence that ends by pointing back ("Use Popen.communicate() when using pipes to avoid that.") completes the
 // one before it ("how to fix it" points within its own sentence), and so does one too short to stand alone
 // ("MAXYEAR is 9999.", "Defaults to 10.").
-const ENDS_LEANING = /(?<!\bhow )\bto (?:avoid|prevent|fix|solve|work around|get around) (?:this|that|it)[.!]?$/i;
+const ENDS_LEANING = /(?<!\bhow\s+)\bto (?:avoid|prevent|fix|solve|work around|get around) (?:this|that|it)[.!]?$/i;
 // "Don't call png_set_strip_alpha() to do this": what "this" does, the sentence before says.
-const DOES_WHAT_PREVIOUS = /(?<!\bhow )\bto do (?:this|that)\b/i;
+const DOES_WHAT_PREVIOUS = /(?<!\bhow\s+)\bto do (?:so|this|that)\b/i;
 const MAX_SHORT_SENTENCE_WORDS = 3;
 
 /** Whether a sentence completes the one before it, so that one is quoted with it too (see withDependentSentences). */
@@ -182,7 +184,7 @@ function leansBackOn(text: string, before: { text: string }): boolean {
 
 /** Whether a span is one sentence of running text: on one line (or wrapped as prose), ending as a sentence does. */
 function isRunningSentence(span: { text: string }): boolean {
-  return isWrappedProse(span.text) && /[.!?;:)"”’]$/.test(span.text);
+  return isWrappedProse(span) && /[.!?;:)"”’]$/.test(span.text);
 }
 
 /** The chunk's text between two of its spans. */
@@ -197,13 +199,16 @@ function gapBetween(hit: SearchHit, before: { end: number }, after: { start: num
 function sameParagraph(hit: SearchHit, before: { start: number; end: number }, after: { start: number }): boolean {
   const between = gapBetween(hit, before, after);
   if (!between.includes("\n")) return true;
-  if (between.includes("\n\n")) return false;
+  if (isParagraphBreak(between)) return false;
   return lineContinues(hit, before.end);
 }
 
-/** Whether `sentence` leans on `before`, the span right before it in the chunk (lines of one listing lean on nothing). */
+/**
+ * Whether `sentence` leans on `before`, the span right before it in the chunk: within a paragraph, or
+ * opening the next one (see leanedOnIndex); lines of one listing lean on nothing.
+ */
 function leansOn(before: SentenceSpan, sentence: SentenceSpan, hit: SearchHit): boolean {
-  return leansBackOn(sentence.text, before) && (sameParagraph(hit, before, sentence) || gapBetween(hit, before, sentence).includes("\n\n"));
+  return leansBackOn(sentence.text, before) && (sameParagraph(hit, before, sentence) || isParagraphBreak(gapBetween(hit, before, sentence)));
 }
 
 /**
@@ -214,7 +219,7 @@ function leansOn(before: SentenceSpan, sentence: SentenceSpan, hit: SearchHit): 
  */
 function leanedOnIndex(spans: readonly SentenceSpan[], beforeIndex: number, sentence: SentenceSpan, hit: SearchHit): number {
   const before = spans[beforeIndex]!;
-  if (!gapBetween(hit, before, sentence).includes("\n\n") || completesPrevious(sentence.text)) return beforeIndex;
+  if (!isParagraphBreak(gapBetween(hit, before, sentence)) || completesPrevious(sentence.text)) return beforeIndex;
   let first = beforeIndex;
   while (first > 0 && sameParagraph(hit, spans[first - 1]!, spans[first]!)) first--;
   const paragraph = spans.slice(first, beforeIndex + 1);
@@ -240,7 +245,7 @@ function sentencesOf(hit: SearchHit): SentenceSpan[] {
  */
 export function referentOf(candidate: EvidenceCandidate): EvidenceCandidate | undefined {
   const [before] = adjacent(candidate);
-  if (!before || !isWrappedProse(candidate.text) || !leansOn(before, candidate, candidate.hit)) return undefined;
+  if (!before || !isWrappedProse(candidate) || !leansOn(before, candidate, candidate.hit)) return undefined;
   // Only a whole sentence as withDependentSentences cuts them, so that the quote holds what was scored
   // (the last line of a listing is a candidate of its own but not a sentence).
   const spans = sentencesOf(candidate.hit);
@@ -321,7 +326,7 @@ export function withDependentSentences<T extends EvidenceCandidate>(candidate: T
   const head = !leansBack ? undefined : describes ? before : spans[leanedOnIndex(spans, first - 1, spans[first]!, hit)];
   const start = !head ? candidate.start : hops > 1 ? withDependentSentences({ ...candidate, start: head.start, end: head.end, text: head.text }, hops - 1).start : head.start;
   // Forward only over a connective ("However, …", "As a consequence, …"), and by the same rule as backward.
-  const end = after && completesPrevious(after.text) && isWrappedProse(after.text) && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
+  const end = after && completesPrevious(after.text) && isWrappedProse(after) && leansOn(spans[last]!, after, hit) ? after.end : candidate.end;
   if (start === candidate.start && end === candidate.end) return candidate;
   return { ...candidate, start, end, text: hit.text.slice(start - hit.start, end - hit.start) };
 }

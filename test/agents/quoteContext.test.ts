@@ -22,8 +22,8 @@ const byText = (prefix: string) => candidates.find((c) => c.text.startsWith(pref
 const inDocument = (c: { start: number; end: number }) => text.slice(c.start - START, c.end - START);
 
 /** The candidate sentences of a one-chunk document, found by how they start. */
-function sentenceFinder(documentId: string, body: string): (prefix: string) => EvidenceCandidate {
-  const sentences = buildCandidates([{ stepId: 1, hits: [{ ...hit, chunkId: `${documentId}#0`, documentId, text: body, start: 0, end: body.length }] }]);
+function sentenceFinder(documentId: string, body: string, start = 0): (prefix: string) => EvidenceCandidate {
+  const sentences = buildCandidates([{ stepId: 1, hits: [{ ...hit, chunkId: `${documentId}#0`, documentId, text: body, start, end: start + body.length }] }]);
   return (prefix) => sentences.find((c) => c.text.startsWith(prefix))!;
 }
 
@@ -62,6 +62,18 @@ describe("withAnnouncedListing", () => {
     const followed = withAnnouncedListing(find("PNG files store"), { followNextLeadIn: true });
     expect(followed.text).toContain("png_set_swap(png_ptr);");
     expect(followed.text).not.toContain("packed-pixel");
+    // A listing at the lead-in's own indent is not cut at its first line of words.
+    const sshd = sentenceFinder(
+      "sshd",
+      [
+        "The daemon reads its configuration at start, and the administrators of the",
+        "site restrict the accounts that may log in over the network with lines",
+        "in the main configuration file like the ones of this short example:",
+        "AllowUsers alice bob carol dave eve frank",
+        "PermitRootLogin no",
+      ].join("\n"),
+    );
+    expect(withAnnouncedListing(sshd("The daemon"), { followNextLeadIn: false }).text.endsWith("PermitRootLogin no")).toBe(true);
     // A list's items wrap back to the list's own indent: they are the listing, not the prose after it.
     const news = [
       "Release 3.15.0 (12 April 2019) brings the following changes to the tools:",
@@ -243,6 +255,21 @@ describe("withDependentSentences in option references", () => {
     expect(find("The exclamation").text).toBe(faq.slice(faq.indexOf("The exclamation"), faq.indexOf("detail.") + "detail.".length));
     // A sentence opening the line after a full line leans on the sentence that line ends.
     expect(referentOf(find("This is why"))?.text).toBe(find("The exclamation").text);
+    // The same in a chunk that starts deep in its document.
+    const deep = sentenceFinder("sedfaq", faq, 5000);
+    expect(referentOf(deep("This is why"))?.text).toBe(deep("The exclamation").text);
+    expect(withDependentSentences(deep("This is why")).text).toBe(faq.slice(faq.indexOf("The exclamation"), faq.indexOf("prompt.") + "prompt.".length));
+    // A line of spaces is a blank line: "It …" opens a paragraph, and leans on the whole short paragraph before.
+    const spaced = sentenceFinder("spaced", faq.replace("\n   This is why the script fails", "\n   \n   It fails"));
+    expect(referentOf(spaced("It fails"))?.text.startsWith("This error is generated")).toBe(true);
+    // "how\nto do this" points within its own sentence.
+    const how = sentenceFinder("how", faq.replace("   This is why the script fails when typed at a csh prompt.", "   The next section of the manual explains in detail how\n   to do this for scripts that are kept in files."));
+    expect(referentOf(how("The next section"))).toBeUndefined();
+    // An option table's lines and a "+" list stay lines of their own, however many words they hold.
+    const table = sentenceFinder("ls", "Options:\n  -a, --all                  do not ignore any entries starting with a dot\n  -A, --almost-all           do not list the implied entries of the directory\n  -l                         use a long listing format for every entry.");
+    expect(table("-A, --almost-all")).toBeDefined();
+    const plus = sentenceFinder("plus", "Changes:\n+ the cache is now kept on disk between the runs of the tool\n+ the index is rebuilt at once when a page is added or removed\n+ the old options are gone.");
+    expect(plus("+ the index")).toBeDefined();
     // Text from HTML keeps paragraphs on one line: a line break there ends a heading, which nothing leans on.
     const html = sentenceFinder("valgrind", "4.5. Memcheck doesn't report any errors and I know my program has errors.\nThere are two possible causes of this.");
     expect(referentOf(html("There are two"))).toBeUndefined();
