@@ -285,9 +285,9 @@ const CALL_SIGNATURE = /^[\p{L}_][\p{L}\p{N}_.]*\(.*\)(?:\s*->\s*\S+)?$/u;
 const SIGNATURE_ANNOTATION = /^(?:(?:abstract |async |final )?(?:class|exception|coroutine|classmethod|staticmethod|abstractmethod|awaitable|property|decorator|method|function|attribute|data))(?= [\p{L}_][\p{L}\p{N}_]*[.(])/u;
 
 // What a definition list's term opens with: an option ("--track-fds=…", "-v", Texinfo's "‘--enable-fat’"),
-// inline code, or an identifier ("RUNNING_ON_VALGRIND", "Acquire::http", "fs.readFile(path)"); not a word, a
-// number or a URL.
-const TERM = /^(?:[‘'“"]?--?[\p{L}\d]|`|[\p{L}][\p{L}\d]*(?:[_=(]|::|\.[\p{L}]))/u;
+// inline code, an identifier ("RUNNING_ON_VALGRIND", "Acquire::http", "fs.readFile(path)") or a configuration
+// element ("<remap-dir as-path=…>", "<blank>"); not a word, a number or a URL.
+const TERM = /^(?:[‘'“"]?--?[\p{L}\d]|`|[\p{L}][\p{L}\d]*(?:[_=(]|::|\.[\p{L}])|<[\p{L}][\w:.-]*(?:>|$))/u;
 
 /**
  * The term line of the option description a quote sits in, as a quote of its own (same passage and

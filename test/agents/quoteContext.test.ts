@@ -327,6 +327,17 @@ describe("withDependentSentences in option references", () => {
     expect(describedTerm(described("A later paragraph"))).toBeUndefined();
   });
 
+  it("quotes the description of a configuration element with the element's line", () => {
+    const element = sentenceFinder(
+      "fonts-conf",
+      ['<remap-dir prefix="default" as-path="" salt="">', "", "This element contains a directory name which will be mapped as the path 'as-path' in cached information.", "", "<blank>", "", "Fonts often include broken glyphs."].join("\n"),
+    );
+    expect(withDependentSentences(element("This element")).text.startsWith('<remap-dir prefix="default"')).toBe(true);
+    // A tag inside a sentence of running text is no term line.
+    const prose = sentenceFinder("prose", "The <dir> element names a directory.\n\nIt is read at start.");
+    expect(withDependentSentences(prose("It is read")).text).toBe("The <dir> element names a directory.\n\nIt is read at start.");
+  });
+
   it("quotes a sentence too short to stand alone, or one ending in 'to avoid that', with the sentence it completes", () => {
     const reference = sentenceFinder(
       "py",
