@@ -145,8 +145,9 @@ export function quoteHolds(outer: EvidenceCandidate, inner: EvidenceCandidate): 
 // ("As a consequence, they do not read /etc/hosts"); the sentence it leans on, alone, leaves out what
 // follows from it ("To prevent even this, expire the account"), and a contrast ("However, if you wish to measure
 // all the memory, …") is half of what it contrasts. An option's values or default stated
-// next ("Valid values are 'rr' and 'none'.") complete the sentence that names the option.
-const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|however(?=,)|nevertheless|nonetheless|alternatively|conversely|on the other hand|in contrast|by contrast|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|to do (?:so|this|that)|the (?:\w+ )?(?:workaround|solution|fix|remedy|cure) (?:is|for (?:this|that|it))|this (?:is why|means)|that is why|for this reason|(?:valid|possible|allowed|accepted|supported|permitted) values (?:are|include)|(?:the|its) default(?: value)? is)\b/i;
+// next ("Valid values are 'rr' and 'none'.") complete the sentence that names the option, and so does a
+// condition without a subject of its own ("If exceeded, the child process is terminated.").
+const LEANS_ON_PREVIOUS = /^(?:as a (?:consequence|result)|consequently|therefore|hence|thus|instead|otherwise|however(?=,)|nevertheless|nonetheless|alternatively|conversely|on the other hand|in contrast|by contrast|in (?:that|this|such a) case|to (?:prevent|avoid|fix|solve) (?:even )?(?:this|that|it)|to do (?:so|this|that)|the (?:\w+ )?(?:workaround|solution|fix|remedy|cure) (?:is|for (?:this|that|it))|this (?:is why|means)|that is why|for this reason|(?:valid|possible|allowed|accepted|supported|permitted) values (?:are|include)|(?:the|its) default(?: value)? is|(?:if|when|unless|once) (?:not )?(?:exceeded|set|unset|omitted|specified|given|provided|enabled|disabled|present|absent|missing|reached|true|false))\b/i;
 
 // A sentence whose subject points back ("It halves Memcheck's speed …", "These files are …") is about what
 // the sentence before it names, and so is a short one that refers to it ("The maximum value for this is 500.").

@@ -222,6 +222,11 @@ describe("withDependentSentences in option references", () => {
     );
     expect(referentOf(alpha("Don't call"))?.text).toBe(alpha("If you can't").text);
     expect(referentOf(alpha("The next section"))).toBeUndefined();
+    // A condition without its subject ("If exceeded, …") is about what the sentence before names.
+    const option = sentenceFinder("exec", "* `maxBuffer` {number} Largest amount of data in bytes allowed on stdout or stderr. If exceeded, the child process is terminated. If the caller passes a small number, the output of the child is lost before the callback runs.");
+    expect(referentOf(option("If exceeded"))?.text).toBe(option("* `maxBuffer`").text);
+    // A condition with a subject of its own stands alone.
+    expect(referentOf(option("If the caller"))).toBeUndefined();
     // "However many …" contrasts with nothing.
     const manner = sentenceFinder("threads", "Each thread gets its own stack. However many threads you start, the limit stays.");
     expect(referentOf(manner("However many"))).toBeUndefined();
