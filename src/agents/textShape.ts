@@ -9,7 +9,7 @@ export const LIST_ITEM = /^\s*(?:[-*•+]|\d+[.)])\s/;
 // A line of a listing rather than of a paragraph: a list item, a comment, a prompt or a quotation, an
 // option's line ("-a, --all …"), or a table's columns (a run of spaces inside the line).
 const LISTING_LINE = /^\s*(?:[-*•+#$>]|\d+[.)])\s|^\s*--?[\p{L}\d]|\S {3,}\S/u;
-// A line this full of words is a line of a paragraph, not of a listing (measured on the plain-text set).
+// A line this full of words is a line of a paragraph: a listing's lines are short (a command, a setting, a label).
 const FULL_LINE_WORDS = 6;
 const WRAP_WIDTH = 100;
 const MIN_WRAPPED_LINES = 3;
