@@ -72,15 +72,13 @@ export function withAnnouncedListing<T extends EvidenceCandidate>(candidate: T, 
   // (Measured: cutting every indented listing so, not only hard-wrapped ones, cost a Node.js answer whose
   // fenced example was followed by its explanation.)
   const leadInIndent = indentOf(hit.text.slice(lineStartAt(hit, leadInEnd) - hit.start));
-  let cutsAtProse = isHardWrapped(hit);
+  const lines = hit.text.slice(leadInEnd - hit.start).split("\n");
+  const cutsAtProse = isHardWrapped(hit) && !LIST_ITEM.test(lines.find((line) => line.trim() !== "") ?? "");
   let indented = false;
-  let first = true;
-  for (const line of hit.text.slice(leadInEnd - hit.start).split("\n")) {
+  for (const line of lines) {
     const fence = /^\s*(?:```|~~~)/.test(line);
     if (!inFence && !fence && isProse(line)) break;
     if (line.trim() !== "") {
-      if (first && LIST_ITEM.test(line)) cutsAtProse = false;
-      first = false;
       if (!inFence && cutsAtProse && indented && indentOf(line) <= leadInIndent && wordsOf(line) >= 6) break;
       if (indentOf(line) > leadInIndent) indented = true;
     }
