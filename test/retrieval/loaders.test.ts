@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
 import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
-import { joinWrappedLines, withDrawnUnderscores } from "../../src/retrieval/loaders/pdfLoader.js";
+import { COLUMN_GAP, joinWrappedLines, withDrawnUnderscores } from "../../src/retrieval/loaders/pdfLoader.js";
 import { joinWrappedText } from "../../src/retrieval/loaders/textLoader.js";
 import { joinHyphenatedWords } from "../../src/retrieval/loaders/lineBreakHyphens.js";
 import type { ExtractedDocument } from "../../src/retrieval/types.js";
@@ -201,6 +201,19 @@ describe("loaders", () => {
     // The same page from a producer other than TeX: its drawing is not read.
     const drawn = await loadTypeset("drawn-reference.pdf");
     expect(drawn.text).toContain("Call asn1 write value to set a value.");
+  });
+
+  it("pdf: a table's cells stand apart by a column gap and each row is a line; a lone wide gap is a word space", async () => {
+    const doc = await loadTypeset("table-reference.pdf");
+    expect(doc.text.split("\n")).toEqual([
+      "Font properties",
+      `family${COLUMN_GAP}String${COLUMN_GAP}Font family names`,
+      `pixelsize${COLUMN_GAP}Double${COLUMN_GAP}Pixel size`,
+      // Not joined to the row before, though it starts in lower case after a line that does not end a sentence.
+      `antialias${COLUMN_GAP}Bool${COLUMN_GAP}whether glyphs can be antialiased`,
+      "A number needs a digit before its decimal point.",
+      "Chapter 7: Reference 69",
+    ]);
   });
 
   it("pdf: puts a drawn underscore under the right gap of a sentence set in a proportional font", () => {

@@ -118,11 +118,53 @@ export function withDrawnUnderscores(item: TextPiece, rules: readonly Rule[]): s
   return chars.join("");
 }
 
-/** One page's text: pieces joined, a line break where pdf.js reports one or the baseline moves. */
+/** What separates two cells of a table row in the page text: a run of spaces, which no sentence holds. */
+export const COLUMN_GAP = "   ";
+// How many lines above or below a table cell another row's cell must start at the same x.
+const ROW_REACH = 2;
+
+/**
+ * The pieces that start a table cell: each follows a blank wider than an em on its line, and a piece on
+ * a nearby line does the same at the same x. A word space is never that wide in running text, but TeX
+ * stretches the spaces of a justified line up to about 1.2 em, as wide as the double space of a
+ * monospaced table; only a table's columns line up from row to row.
+ */
+export function tableCellStarts(items: readonly TextPiece[]): Set<TextPiece> {
+  const candidates: { item: TextPiece; line: number; x: number }[] = [];
+  let line = 0;
+  let lastY: number | undefined;
+  let lineRight: number | undefined;
+  let newLine = true;
+  for (const item of items) {
+    const y = item.transform[5] ?? 0;
+    if (newLine || (lastY !== undefined && Math.abs(y - lastY) > 0.5 && item.str !== "")) {
+      if (lineRight !== undefined) line++;
+      lineRight = undefined;
+    }
+    newLine = item.hasEOL;
+    if (item.str.trim() === "") continue;
+    const x = item.transform[4] ?? 0;
+    if (lineRight !== undefined && x - lineRight >= Math.max(item.height, 1)) candidates.push({ item, line, x });
+    lineRight = x + item.width;
+    lastY = y;
+  }
+  return new Set(
+    candidates
+      .filter((c) => candidates.some((o) => o.line !== c.line && Math.abs(o.line - c.line) <= ROW_REACH && Math.abs(o.x - c.x) <= 1.5))
+      .map((c) => c.item),
+  );
+}
+
+/**
+ * One page's text: pieces joined, a line break where pdf.js reports one or the baseline moves, and a
+ * column gap before each table cell: joined by one space, a table comes out as one run of words
+ * ("style String Font style. stylelang String Languages …") that reads as a sentence.
+ */
 function pageText(items: readonly TextPiece[], rules: readonly Rule[] = []): string {
   let text = "";
   let lastY: number | undefined;
   let lastHeight = 0;
+  const cells = tableCellStarts(items);
   for (const item of items) {
     const y = item.transform[5] ?? 0;
     if (lastY !== undefined && Math.abs(y - lastY) > 0.5 && text !== "" && !text.endsWith("\n\n")) {
@@ -131,6 +173,7 @@ function pageText(items: readonly TextPiece[], rules: readonly Rule[] = []): str
       if (paragraph) text += text.endsWith("\n") ? "\n" : "\n\n";
       else if (!text.endsWith("\n")) text += "\n";
     }
+    if (cells.has(item) && !text.endsWith("\n")) text = text.replace(/[^\S\n]+$/, "") + COLUMN_GAP;
     text += withDrawnUnderscores(item, rules).replace(/[^\S\n]+/g, " ");
     if (item.hasEOL) text = text.replace(/ +$/, "") + "\n";
     if (item.str !== "") {
@@ -156,7 +199,11 @@ function pageText(items: readonly TextPiece[], rules: readonly Rule[] = []): str
  */
 export function joinWrappedLines(text: string): string {
   // An identifier broken after one of its underscores ("aes128_" / "set_encrypt_key") is one identifier.
-  return joinHyphenatedWords(text.replace(/([\p{L}\d]_)\n[ \t]*(?=[\p{L}\d])/gu, "$1")).replace(/([^\n]{30,}[\p{L}\d,)\]])\n(?=[\p{Ll}\d(])/gu, "$1 ");
+  // A table row (cells apart by a column gap) is a line of its own, whatever the next one starts with.
+  return joinHyphenatedWords(text.replace(/([\p{L}\d]_)\n[ \t]*(?=[\p{L}\d])/gu, "$1")).replace(
+    /^((?:(?! {3})[^\n]){30,}[\p{L}\d,)\]])\n(?=(?![^\n]* {3})[\p{Ll}\d(])/gmu,
+    "$1 ",
+  );
 }
 
 /** Text of every page; each page is a section titled "Page N" so citations can name the page. */
