@@ -7,7 +7,7 @@ import { askCoverage, askedPart, decideAbstention, namingPart, judgeSupport, nam
 import { ABSTAIN_ANSWER, citationFor, closestSources, deadlineSignal } from "./answerParts.js";
 import { Budget } from "./budget.js";
 import { ConversationMemory, expandFollowUp } from "./conversationMemory.js";
-import { describedTerm, quoteHolds, referentOf, withQuoteContext } from "./quoteContext.js";
+import { describedTerm, quoteHolds, referentOf, withQuoteContext, withStatedNumber } from "./quoteContext.js";
 import { buildCandidates, type StepHits } from "./evidenceCandidates.js";
 import { asksForCode, asksForNumber, DEFAULT_WEIGHTS, statesFreshNumber, orderForReading, rankByScore, scoreCandidates, selectEvidence, type ScoredCandidate, type ScoringWeights } from "./evidenceScorer.js";
 import { EmbeddingCache } from "./embeddingCache.js";
@@ -233,7 +233,16 @@ export class Answerer {
     const weights = this.options.weights ?? DEFAULT_WEIGHTS;
     const focusVectors = queryVectors.slice(queries.length - focuses.length);
     const mainVectors = queryVectors.slice(0, queries.length - focuses.length).filter((_, i) => i === 0 || i > subQueries.length);
-    const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, referents, referentVectors, weights });
+    const wantsNumber = asksForNumber(searchQuestion);
+    const statesNumber = (text: string) => statesFreshNumber(searchQuestion, text);
+    // A description whose value follows it in the same paragraph is scored as the quote it would become.
+    const continuations = wantsNumber
+      ? candidates.map((c) => {
+          const quote = withStatedNumber(c, statesNumber);
+          return quote === c ? undefined : quote.text.slice(c.text.length);
+        })
+      : undefined;
+    const scored = scoreCandidates({ question: searchQuestion, queryVectors: mainVectors, candidates, candidateVectors, referents, referentVectors, ...(continuations ? { continuations } : {}), weights });
     // Each sub-question contributes the sentence that best answers it on its own words (its focus):
     // the context it repeats from the question would pull every step toward the same sentences.
     const stepBest = subSteps
@@ -252,7 +261,7 @@ export class Answerer {
         ...(this.options.relativeFloor !== undefined ? { relativeFloor: this.options.relativeFloor } : {}),
       }),
       { followNextLeadIn: asksForCode(searchQuestion) },
-    );
+    ).map((c) => (wantsNumber ? withStatedNumber(c, statesNumber) : c));
     budget.record("verify", {
       stage: "select",
       candidates: scored.length,
@@ -328,7 +337,8 @@ export class Answerer {
         askCoverage: ask,
         ...(this.cache ? { topSimilarity } : {}),
         keptSentences: kept.length,
-        ...(asksForNumber(searchQuestion) ? { statesAskedNumber: kept.some((c) => statesFreshNumber(searchQuestion, c.text)) } : {}),
+        // On the answer's own page: a runner-up from another page that states some quantity is not the one asked for.
+        ...(wantsNumber ? { statesAskedNumber: kept.some((c) => c.hit.documentId === kept[0]!.hit.documentId && statesNumber(c.text)) } : {}),
         unknownTerms,
         namedTerms,
         ...(early?.answerable !== undefined ? { modelAnswerable: early.answerable } : {}),

@@ -47,6 +47,8 @@ export interface ScoreInput {
   /** Per candidate (same order), the sentence it leans on, and the vector of both read together. */
   referents?: readonly (EvidenceCandidate | undefined)[];
   referentVectors?: readonly (Float32Array | undefined)[];
+  /** Per candidate (same order), what its quote would run on to: the sentence that states the value a quantity question asks for. */
+  continuations?: readonly (string | undefined)[];
   weights?: ScoringWeights;
 }
 
@@ -171,7 +173,8 @@ export function scoreCandidates(input: ScoreInput): ScoredCandidate[] {
     const lex = referent ? lexicalOf(read) : lexical(c);
     const keys = questionKeys.length === 0 ? 0 : questionKeys.filter((k) => containsToken(read, k)).length / questionKeys.length;
     const context = Math.max(0, ...adjacent(c).filter((n) => n !== undefined).map(lexical));
-    const form = answerForm(read);
+    const continuation = input.continuations?.[i];
+    const form = answerForm(continuation ? `${read} ${continuation}` : read);
     const wordCount = c.text.split(/\s+/).length;
     // A shell command line is short but complete: it is what a "how do I" question asks for.
     const commandAnswer = form === 1 && CODE_LINE.test(c.text);

@@ -134,6 +134,32 @@ export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly
   return expanded.filter((c, i) => !expanded.some(within(c, i)));
 }
 
+// Longest sentence that states a value on its own ("Must be a positive number.", "**Default:** `1000`.").
+const MAX_VALUE_WORDS = 8;
+
+/**
+ * For a question that asks for a quantity: a quote that says what the quantity is about but not its value
+ * ("Controls how many lines of history will be persisted if history is available.") extended, verbatim,
+ * over the next sentences of its paragraph up to the first that states one ("Must be a positive number.
+ * **Default:** `1000`."). Reference pages give the value after the description.
+ */
+export function withStatedNumber<T extends EvidenceCandidate>(candidate: T, statesNumber: (text: string) => boolean, maxSentences = 2): T {
+  if (statesNumber(candidate.text)) return candidate;
+  const { hit } = candidate;
+  const spans = sentencesOf(hit);
+  const last = spans.findIndex((s) => s.end >= candidate.end);
+  if (last < 0) return candidate;
+  for (let k = 1; k <= maxSentences; k++) {
+    const next = spans[last + k];
+    if (!next || !sameParagraph(hit, spans[last + k - 1]!, next)) return candidate;
+    // A value stated on its own, not an example that happens to hold a number ("… `{ address: '0:1:2:3', ttl: 60 }` objects …").
+    if (statesNumber(next.text) && next.text.split(/\s+/).length <= MAX_VALUE_WORDS) {
+      return { ...candidate, end: next.end, text: hit.text.slice(candidate.start - hit.start, next.end - hit.start) };
+    }
+  }
+  return candidate;
+}
+
 /** Whether the quote `outer` contains all of `inner` (same document). */
 export function quoteHolds(outer: EvidenceCandidate, inner: EvidenceCandidate): boolean {
   return outer.hit.documentId === inner.hit.documentId && outer.start <= inner.start && inner.end <= outer.end;

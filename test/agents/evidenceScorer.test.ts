@@ -59,6 +59,15 @@ describe("scoreCandidates answer form", () => {
     expect(numeric.map((c) => c.score.answerForm)).toEqual([1, 0]);
   });
 
+  it("reads a description with the value its quote runs on to when it is scored for a number", () => {
+    const text = "The history file keeps the lines typed at the prompt. Old lines are dropped first.";
+    const candidates = buildCandidates([{ stepId: 1, hits: [hit("repl.html", 0, text)] }]);
+    const question = "How many lines does the history file keep?";
+    const scored = scoreCandidates({ question, queryVectors: [], candidates, candidateVectors: [], continuations: [" Default: 1000.", undefined] });
+    expect(scored.map((c) => c.score.answerForm)).toEqual([1, 0]);
+    expect(scoreCandidates({ question, queryVectors: [], candidates, candidateVectors: [] }).map((c) => c.score.answerForm)).toEqual([0, 0]);
+  });
+
   it("knows that a question asking for a library call, function or handler, or what to call or do, asks for code", () => {
     expect(asksForCode("Our GPU upload path needs little-endian rows. Which libpng call changes that?")).toBe(true);
     expect(asksForCode("Which handler class do I use for daily log files?")).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describedTerm, referentOf, withLeadIn, withQuoteContext, withAnnouncedListing, withDependentSentences } from "../../src/agents/quoteContext.js";
+import { describedTerm, referentOf, withLeadIn, withQuoteContext, withAnnouncedListing, withDependentSentences, withStatedNumber } from "../../src/agents/quoteContext.js";
 import { buildCandidates, type EvidenceCandidate } from "../../src/agents/evidenceCandidates.js";
 import type { SearchHit } from "../../src/retrieval/types.js";
 
@@ -423,5 +423,34 @@ describe("withQuoteContext", () => {
     const chosen = withQuoteContext([byText("The following example"), byText("http_access allow")], { followNextLeadIn: false });
     expect(chosen).toHaveLength(1);
     expect(chosen[0]!.text).toContain("http_access allow our_networks");
+  });
+});
+
+describe("withStatedNumber", () => {
+  const body = [
+    "* `HISTORY_SIZE`: Controls how many lines of history will be persisted if history is available. Must be a positive number. **Default:** `1000`.",
+    "* `HISTORY_MODE`: Controls where history is written.",
+    "",
+    "The cache keeps entries for a while. The TTL of each record is returned as `{ address: '10.0.0.1', ttl: 60 }` objects when asked for.",
+    "",
+    "Retries are spaced out over the day.",
+    "",
+    "The default is 3.",
+  ].join("\n");
+  const find = sentenceFinder("env", body, 500);
+  const statesNumber = (text: string) => /\d/.test(text);
+
+  it("runs a description on to the short sentence of its paragraph that states the value", () => {
+    const quote = withStatedNumber(find("* `HISTORY_SIZE`"), statesNumber);
+    expect(quote.text).toBe("* `HISTORY_SIZE`: Controls how many lines of history will be persisted if history is available. Must be a positive number. **Default:** `1000`.");
+    expect(body.slice(quote.start - 500, quote.end - 500)).toBe(quote.text);
+  });
+
+  it("leaves a quote that states a number, one whose paragraph states none, and an example's number or another paragraph's alone", () => {
+    const stated = find("Must be a positive");
+    expect(withStatedNumber(stated, statesNumber)).toBe(stated);
+    expect(withStatedNumber(find("* `HISTORY_MODE`"), statesNumber)).toBe(find("* `HISTORY_MODE`"));
+    expect(withStatedNumber(find("The cache keeps"), statesNumber)).toBe(find("The cache keeps"));
+    expect(withStatedNumber(find("Retries are spaced"), statesNumber)).toBe(find("Retries are spaced"));
   });
 });
