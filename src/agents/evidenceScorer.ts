@@ -58,7 +58,7 @@ const ASKS_FOR_NUMBER = /\bhow\s+(?:many|much|long|often|big|large|old|soon|far)
 // A shell prompt ("# ", "$ ") then a lower-case command name; "# Sample configuration" is a comment.
 const CODE_LINE = /^[#$]\s+[a-z][\w.+-]*(?:\s+(?:-|\/|[\w.:=+-]+$|[\w.:=+-]+\s+\S+$)|$)/;
 // An option ("-u", "--search"), a setting ("net.ifnames=0") or a scoped name ("Acquire::http::proxy"); bare names with digits ("wlan0") and log timestamps are not commands.
-const COMMAND_TOKEN = /^--?[\p{L}]|[\p{L}\d]=|::/u;
+const COMMAND_TOKEN = /^--?[\p{L}]|^\+\p{L}{1,2}\d*$|[\p{L}\d]=|::/u;
 // Program output quoted in a document (log lines start with a timestamp): it shows a result, it does not tell how to get it.
 const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d\d[ T]\d/u;
 // A quantity, with its unit when written together ("100MB", "30s", "5%").

@@ -61,7 +61,8 @@ export function keyTokens(text: string): string[] {
     if (token.length === 0) continue;
     const isNumber = /\d/.test(token);
     const isPath = /\//.test(token) && token.length > 1;
-    const isOption = /^--?[\p{L}\d]/u.test(token);
+    // "+c", "+L1": some tools (lsof, man) take options that start with a plus.
+    const isOption = /^--?[\p{L}\d]|^\+\p{L}{1,2}\d*$/u.test(token);
     // "::" joins scoped names (Acquire::http::proxy, File::Spec).
     const isIdentifier = /[\p{L}\d](?:::|[._=:@])[\p{L}\d=]/u.test(token) || /[\p{L}\d][_][\p{L}\d]/u.test(token);
     // Latin abbreviations ("e.g.", "i.e.") look like dotted names but name nothing.

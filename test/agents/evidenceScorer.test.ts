@@ -38,6 +38,12 @@ describe("scoreCandidates answer form", () => {
     expect(byText("# journalctl").score.total).toBeGreaterThan(byText("Mar 31").score.total);
   });
 
+  it("takes an option that starts with a plus for the code a 'which option' question asks for", () => {
+    const text = "Command names are cut at nine characters. The +c w option sets a larger width.";
+    const scored = scoreCandidates({ question: "Which option widens the COMMAND column?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("lsof.txt", 0, text)] }]), candidateVectors: [] });
+    expect(scored.map((c) => c.score.answerForm)).toEqual([0, 1]);
+  });
+
   it("looks for a setting when the question asks what to add or put somewhere", () => {
     const text = "APT can use a proxy. If the Web can only be accessed through a proxy, add a line like Acquire::http::proxy in a file of /etc/apt/apt.conf.d/.";
     const proxy = scoreCandidates({ question: "What do I add to APT's configuration so it downloads through our proxy?", queryVectors: [], candidates: buildCandidates([{ stepId: 1, hits: [hit("apt.html", 0, text)] }]), candidateVectors: [] });

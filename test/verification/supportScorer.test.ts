@@ -36,6 +36,10 @@ describe("scoreSupport", () => {
     );
   });
 
+  it("takes an option that starts with a plus for a key token, not a plus sign in prose", () => {
+    expect(keyTokens('Use the "+c w" option, or lsof +L1 for unlinked files; C + C is two.').sort()).toEqual(["+c", "+l1"]);
+  });
+
   it("takes scoped names and words set in backticks for key tokens", () => {
     expect(keyTokens('Add a line like Acquire::http::proxy "http://proxy:3128".').sort()).toEqual(["acquire::http::proxy", "http://proxy:3128"]);
     expect(keyTokens("Why does running `host` ignore /etc/hosts?").sort()).toEqual(["/etc/hosts", "host"]);
