@@ -16,7 +16,7 @@ import { fallbackPlan, planWithModel } from "./planner.js";
 import type { SearchBackend } from "./searchBackend.js";
 import { chooseWithModel } from "./sentenceChooser.js";
 import { draftCitedAnswer, LeadInGate, selectDraftEvidence, type DraftOutcome, type DraftSentence } from "./citedDraft.js";
-import { findUnknownTerms, incidentalUnknownTerms, namedTermsInEvidence } from "./unknownTerms.js";
+import { findUnknownTerms, findUnknownWords, incidentalUnknownTerms, namedTermsInEvidence } from "./unknownTerms.js";
 import { ToolRegistry } from "./toolRegistry.js";
 import type { AnswerMode, AskEvent, AskRequest, AskResponse, Citation, Plan, VerifiedSentence } from "./types.js";
 
@@ -325,6 +325,11 @@ export class Answerer {
         : undefined,
     );
     const questionAsk = askedPart(question);
+    const unknownWords = await findUnknownWords(questionAsk, allHits, async (word) =>
+      budget.takeToolCall("knowledge_search")
+        ? ((await this.tools.call("knowledge_search", { query: word, limit: 1, mode: "bm25" }, context)) as SearchHit[])
+        : undefined,
+    );
     const genericAsk = naming !== questionAsk;
     const unknownTerms = genericAsk && incidentalUnknownTerms(naming, namedUnknown, kept.map((c) => c.hit), allHits) ? [] : namedUnknown;
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));
@@ -340,12 +345,13 @@ export class Answerer {
         // On the answer's own page: a runner-up from another page that states some quantity is not the one asked for.
         ...(wantsNumber ? { statesAskedNumber: kept.some((c) => c.hit.documentId === kept[0]!.hit.documentId && statesNumber(c.text)) } : {}),
         unknownTerms,
+        unknownWords,
         namedTerms,
         ...(early?.answerable !== undefined ? { modelAnswerable: early.answerable } : {}),
       },
       this.options.abstention,
     );
-    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, askCoverage: { coverage: ask.coverage, terms: ask.terms.length }, unknownTerms, namedTerms, topSimilarity, modelAnswerable: early?.answerable });
+    budget.record("verify", { stage: "abstention", abstain: decision.abstain, reasons: decision.reasons, coverage: coverage.coverage, askCoverage: { coverage: ask.coverage, terms: ask.terms.length }, unknownTerms, unknownWords, namedTerms, topSimilarity, modelAnswerable: early?.answerable });
 
     const response: AskResponse = {
       conversationId,

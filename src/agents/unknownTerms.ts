@@ -1,5 +1,5 @@
 import type { SearchHit } from "../retrieval/types.js";
-import { containsToken, namedTerms } from "../verification/index.js";
+import { containsToken, isStopword, namedTerms, stem, stemSet, words } from "../verification/index.js";
 
 /**
  * Whether a text names a term. A term taken from a part of an identifier ("aes256" of the question's
@@ -36,6 +36,36 @@ export async function findUnknownTerms(
     }),
   );
   return candidates.filter((_, i) => !found[i]);
+}
+
+/**
+ * Words of what is asked (not names, numbers or function words) that the knowledge base never uses:
+ * first checked against the retrieved chunks, then each remaining one with an exact-word (BM25,
+ * stemmed) lookup over the whole collection. One such word is often the user's own phrasing
+ * ("honour", "underneath"); a question whose ask turns on two the documents never use ("stop the
+ * systemd timer", "pin a thread to a core by its affinity") is about something they do not cover.
+ */
+export async function findUnknownWords(
+  asked: string,
+  retrieved: readonly SearchHit[],
+  lookup: (word: string) => Promise<SearchHit[] | undefined>,
+  maxLookups = 4,
+): Promise<string[]> {
+  const named = new Set(namedTerms(asked));
+  const seen = stemSet(...retrieved.map(mentionText));
+  const stems = new Set<string>();
+  const candidates = words(asked).filter((w) => {
+    const s = stem(w);
+    if (w.length < 3 || !/^\p{L}+$/u.test(w) || isStopword(w) || named.has(w) || seen.has(s) || stems.has(s)) return false;
+    stems.add(s);
+    return true;
+  });
+  const checked = candidates.slice(0, maxLookups);
+  const found = await Promise.all(checked.map(async (w) => {
+    const hits = await lookup(w);
+    return hits === undefined || hits.length > 0;
+  }));
+  return checked.filter((_, i) => !found[i]);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { incidentalUnknownTerms, namedTermsInEvidence } from "../../src/agents/unknownTerms.js";
+import { findUnknownWords, incidentalUnknownTerms, namedTermsInEvidence } from "../../src/agents/unknownTerms.js";
 import type { SearchHit } from "../../src/retrieval/index.js";
+import { stem } from "../../src/verification/index.js";
 
 const hit = (text: string, title: string, headingPath: string[]): SearchHit =>
   ({ chunkId: "d#0", documentId: "d", collection: "kb", source: "d.html", title, headingPath, text, start: 0, end: text.length, metadata: {}, score: { fused: 1 } }) as unknown as SearchHit;
@@ -48,5 +49,28 @@ describe("incidentalUnknownTerms", () => {
     // An identifier is one name, however many parts it has.
     const twoUnknown = "I pass my FooBar and BazQux handles to asn1_read_value. Is something wrong?";
     expect(incidentalUnknownTerms(twoUnknown, ["foobar", "bazqux"], evidence, evidence)).toBe(false);
+  });
+});
+
+describe("findUnknownWords", () => {
+  const kb = ["The man-db cron job rebuilds the index databases every day.", "Pages are cached in /var/cache/man."];
+  // An exact-word lookup over the whole knowledge base, stemmed as BM25's is.
+  const lookup = async (word: string) => (kb.some((t) => new RegExp(`\\b${stem(word)}`, "i").test(t)) ? [hit(kb[0]!, "man-db", [])] : []);
+
+  it("returns the asked words that neither the retrieved passages nor the knowledge base use, not names, numbers or function words", async () => {
+    const retrieved = [hit("Stop mandb from updating the databases.", "mandb", [])];
+    const asked = "How do I stop the man-db systemd timer from rebuilding the database at 24:00?";
+    expect(await findUnknownWords(asked, retrieved, lookup)).toEqual(["systemd", "timer"]);
+  });
+
+  it("counts a word as known when the lookup could not run, and looks up at most four", async () => {
+    let lookups = 0;
+    const counted = async () => {
+      lookups++;
+      return [];
+    };
+    expect(await findUnknownWords("Can I pin each worker thread to a core by its affinity mask and priority class?", [], counted)).toHaveLength(4);
+    expect(lookups).toBe(4);
+    expect(await findUnknownWords("Can I pin a thread by its affinity?", [], async () => undefined)).toEqual([]);
   });
 });

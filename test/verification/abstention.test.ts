@@ -22,6 +22,15 @@ describe("questionCoverage and decideAbstention", () => {
     expect(decision.reasons.join(" ")).toMatch(/swappiness/);
   });
 
+  it("abstains when two words of what is asked occur nowhere in the knowledge base, not one", () => {
+    const coverage = questionCoverage("How do I stop the man-db systemd timer?", [retrieved[0]!], retrieved);
+    const two = decideAbstention({ coverage, topSimilarity: 0.6, keptSentences: 1, unknownWords: ["systemd", "timer"] });
+    expect(two.abstain).toBe(true);
+    expect(two.reasons.join(" ")).toMatch(/systemd, timer/);
+    expect(decideAbstention({ coverage, topSimilarity: 0.6, keptSentences: 1, unknownWords: ["timer"] }).reasons.join(" ")).not.toMatch(/timer/);
+    expect(decideAbstention({ coverage, topSimilarity: 0.6, keptSentences: 1, unknownWords: ["timer"] }, { maxUnknownWords: 1 }).reasons.join(" ")).toMatch(/timer/);
+  });
+
   it("abstains when the evidence chosen mentions none of the known things the question names", () => {
     const question = "How do I limit the disk space systemd-journald may use?";
     const coverage = questionCoverage(question, [retrieved[0]!], retrieved);
