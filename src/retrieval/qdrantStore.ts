@@ -160,6 +160,21 @@ class QdrantStore implements QdrantKnowledgeStore {
     const meta = this.metaCollectionName;
     const { exists } = await this.#call("check the meta collection", (c) => c.collectionExists(meta));
     if (!exists) await this.#createQdrantCollection(meta, createMetaCollectionBody(), META_INDEXED_FIELDS);
+    else await this.#ensurePayloadIndexes(meta, META_INDEXED_FIELDS);
+  }
+
+  /**
+   * A process that stopped between creating the meta collection and indexing it left it unindexed, and
+   * Qdrant's strict mode (Qdrant Cloud) refuses filtered reads on unindexed fields: the missing indexes
+   * are made at the next start. Only missing ones: Qdrant does not promise that creating an index twice is harmless.
+   */
+  async #ensurePayloadIndexes(name: string, keywordFields: readonly string[]): Promise<void> {
+    const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
+    const indexed = info.payload_schema ?? {};
+    for (const field of keywordFields.filter((f) => !(f in indexed))) {
+      this.#logger.warn({ qdrantCollection: name, field }, "indexing a payload field a stopped process left unindexed");
+      await this.#call(`index payload field ${field}`, (c) => c.createPayloadIndex(name, { field_name: field, field_schema: "keyword", wait: true }));
+    }
   }
 
   async #createQdrantCollection(name: string, body: Schemas["CreateCollection"], keywordFields: readonly string[]): Promise<void> {

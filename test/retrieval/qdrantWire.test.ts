@@ -18,9 +18,10 @@ interface RecordedRequest {
 
 type Point = { id: string; payload?: Record<string, unknown> };
 
-function recordingQdrant(): { server: Server; requests: RecordedRequest[] } {
+function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropIndexes: (name: string) => boolean } {
   const requests: RecordedRequest[] = [];
   const collections = new Map<string, Map<string, Point>>();
+  const indexes = new Map<string, Set<string>>();
   const reply = (res: ServerResponse, result: unknown) =>
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result, status: "ok", time: 0.0001 }));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -39,7 +40,15 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[] } {
       if (route === "PUT ") return collections.set(name, new Map()), reply(res, true);
       if (route === "DELETE ") return reply(res, collections.delete(name));
       if (!points) return res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `Not found: Collection \`${name}\` doesn't exist!` } }));
-      if (route === "PUT index") return reply(res, done);
+      if (route === "PUT index") {
+        const fields = indexes.get(name) ?? new Set<string>();
+        indexes.set(name, fields.add((body as { field_name: string }).field_name));
+        return reply(res, done);
+      }
+      if (route === "GET ") {
+        const schema = Object.fromEntries([...(indexes.get(name) ?? [])].map((field) => [field, { data_type: "keyword", points: 0 }]));
+        return reply(res, { status: "green", optimizer_status: "ok", segments_count: 1, config: {}, payload_schema: schema });
+      }
       if (route === "PUT points") {
         for (const point of (body as { points: Point[] }).points) points.set(point.id, point);
         return reply(res, done);
@@ -56,11 +65,11 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[] } {
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `unexpected ${route}` } }));
     });
   });
-  return { server, requests };
+  return { server, requests, dropIndexes: (name: string) => indexes.delete(name) };
 }
 
 describe("requests the Qdrant engine sends", () => {
-  const { server, requests } = recordingQdrant();
+  const { server, requests, dropIndexes } = recordingQdrant();
   let store: QdrantKnowledgeStore;
   const signature = { modelId: "all-MiniLM-L6-v2-int8", sha256: "a".repeat(64), dimension: 4 };
   const { document, chunks } = makeDocument("docs", "guide/wal.md", [{ text: "WAL segments are archived." }], { acl: ["eng"] }, 4);
@@ -146,6 +155,19 @@ describe("requests the Qdrant engine sends", () => {
       "upsert B",
       "cleanup",
     ]);
+  });
+
+  it("indexes the meta collection's fields at start when a stopped process left them unindexed, and only then", async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const indexCalls = () => requests.filter((r) => r.method === "PUT" && r.path === "/collections/t__meta/index").map((r) => (r.body as { field_name: string }).field_name);
+    const before = indexCalls().length;
+    const again = await openQdrantStore({ url, prefix: "t_" });
+    await again.close();
+    expect(indexCalls().length).toBe(before);
+    dropIndexes("t__meta");
+    const repaired = await openQdrantStore({ url, prefix: "t_" });
+    await repaired.close();
+    expect(indexCalls().slice(before)).toEqual(["kind", "collection"]);
   });
 
   it("refuses to drop the meta collection as a Lore collection", async () => {
