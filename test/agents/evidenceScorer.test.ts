@@ -89,6 +89,11 @@ describe("scoreCandidates answer form", () => {
     // A command that sets a duration is what this asks for, not the duration.
     expect(asksForNumber("Which command sets how long a soft limit may be exceeded?")).toBe(false);
     expect(asksForNumber("How do I add my PDF files?")).toBe(false);
+    // Whether a limit exists is answered by the limit, or by "no limit".
+    expect(asksForNumber("Is there a maximum total size for the files I can upload?")).toBe(true);
+    expect(asksForNumber("Is there an upper bound on the queue?")).toBe(true);
+    expect(asksForNumber("Is there a way to limit the queue?")).toBe(false);
+    expect(statesFreshNumber("Is there a limit on the queue?", "The queue has no limit.")).toBe(true);
     const question = "How many times does the resolver retry a name server before giving up?";
     expect(statesFreshNumber(question, "The resolver tries each name server 4 times.")).toBe(true);
     expect(statesFreshNumber(question, "The resolver retries twice.")).toBe(true);
