@@ -38,12 +38,31 @@ export async function findUnknownTerms(
   return candidates.filter((_, i) => !found[i]);
 }
 
+// Words that open a noun phrase: the words after one, up to a function word, name a thing ("the man-db systemd timer", "its CPU affinity").
+const DETERMINERS = new Set(["the", "a", "an", "its", "their", "our", "my", "your", "each", "every", "this", "these", "those"]);
+const MAX_PHRASE_WORDS = 4;
+
+/** Lower-cased words of the noun phrases a determiner opens ("a beefy server", not "start fresh"). */
+function thingWords(text: string): string[] {
+  const all = words(text);
+  const out: string[] = [];
+  all.forEach((w, i) => {
+    if (!DETERMINERS.has(w)) return;
+    for (const next of all.slice(i + 1, i + 1 + MAX_PHRASE_WORDS)) {
+      if (isStopword(next)) break;
+      out.push(next);
+    }
+  });
+  return out;
+}
+
 /**
- * Words of what is asked (not names, numbers or function words) that the knowledge base never uses:
- * first checked against the retrieved chunks, then each remaining one with an exact-word (BM25,
- * stemmed) lookup over the whole collection. One such word is often the user's own phrasing
- * ("honour", "underneath"); a question whose ask turns on two the documents never use ("stop the
- * systemd timer", "pin a thread to a core by its affinity") is about something they do not cover.
+ * Words naming the things asked about (in a noun phrase a determiner opens; not names, numbers or
+ * function words) that the knowledge base never uses: first checked against the retrieved chunks, then
+ * each remaining one with an exact-word (BM25, stemmed) lookup over the whole collection. A question
+ * about two things the documents never name ("stop the man-db systemd timer") is about something they
+ * do not cover. Verbs and qualifiers are the user's own phrasing ("wipe a collection and start fresh",
+ * "answers come back quicker"): counted too, they made Lore abstain on questions its own docs answer.
  */
 export async function findUnknownWords(
   asked: string,
@@ -54,9 +73,10 @@ export async function findUnknownWords(
   const named = new Set(namedTerms(asked));
   const seen = stemSet(...retrieved.map(mentionText));
   const stems = new Set<string>();
+  const things = new Set(thingWords(asked));
   const candidates = words(asked).filter((w) => {
     const s = stem(w);
-    if (w.length < 3 || !/^\p{L}+$/u.test(w) || isStopword(w) || named.has(w) || seen.has(s) || stems.has(s)) return false;
+    if (!things.has(w) || w.length < 3 || !/^\p{L}+$/u.test(w) || isStopword(w) || named.has(w) || seen.has(s) || stems.has(s)) return false;
     stems.add(s);
     return true;
   });

@@ -10,7 +10,7 @@ export interface AbstentionSignals {
   keptSentences: number;
   /** Named terms of the question (identifiers, acronyms, names) that occur nowhere in the knowledge base. */
   unknownTerms?: string[];
-  /** Words of the asked part (not names) that occur nowhere in the knowledge base. */
+  /** Words of the things the ask names (noun phrases, not names) that occur nowhere in the knowledge base. */
   unknownWords?: string[];
   /**
    * Named terms of the question that the knowledge base does mention, and whether the chosen
@@ -44,9 +44,11 @@ export interface AbstentionPolicyOptions {
   /** Abstain when the question names something (identifier, acronym, name) found nowhere in the knowledge base. Defaults to true. */
   vetoOnUnknownTerms?: boolean;
   /**
-   * Abstain when this many words of what is asked occur nowhere in the knowledge base. Defaults to 2: one
-   * is often the user's own phrasing. Measured over the seven question sets: 16 unanswerable questions and
-   * one answerable one (answered wrong either way) have two or more.
+   * Abstain when this many words of the things the ask names occur nowhere in the knowledge base. Defaults
+   * to 2: one is often the user's own phrasing. Over the seven question sets this abstains on one more
+   * unanswerable question ("stop the man-db systemd timer") and no answerable one; counting every word of
+   * the ask, not only those of its noun phrases, also caught the CPU-affinity question but abstained on
+   * "How do I wipe a collection and start fresh?" over Lore's own docs, which answer it.
    */
   maxUnknownWords?: number;
   /** Abstain when the question names known things and the chosen evidence mentions none of them. Defaults to true. */
@@ -81,7 +83,7 @@ export function decideAbstention(signals: AbstentionSignals, options: Abstention
     reasons.push(`question names what the knowledge base never mentions: ${signals.unknownTerms!.join(", ")}`);
   }
   if ((signals.unknownWords?.length ?? 0) >= (options.maxUnknownWords ?? 2)) {
-    reasons.push(`what is asked turns on words the knowledge base never uses: ${signals.unknownWords!.join(", ")}`);
+    reasons.push(`what is asked is about things the knowledge base never names: ${signals.unknownWords!.join(", ")}`);
   }
   const named = signals.namedTerms;
   if ((options.vetoOnNamedTermsOffEvidence ?? true) && named && named.known.length > 0 && named.inEvidence.length === 0) {

@@ -57,10 +57,16 @@ describe("findUnknownWords", () => {
   // An exact-word lookup over the whole knowledge base, stemmed as BM25's is.
   const lookup = async (word: string) => (kb.some((t) => new RegExp(`\\b${stem(word)}`, "i").test(t)) ? [hit(kb[0]!, "man-db", [])] : []);
 
-  it("returns the asked words that neither the retrieved passages nor the knowledge base use, not names, numbers or function words", async () => {
+  it("returns the words naming what is asked about that neither the retrieved passages nor the knowledge base use, not names, numbers or function words", async () => {
     const retrieved = [hit("Stop mandb from updating the databases.", "mandb", [])];
     const asked = "How do I stop the man-db systemd timer from rebuilding the database at 24:00?";
     expect(await findUnknownWords(asked, retrieved, lookup)).toEqual(["systemd", "timer"]);
+  });
+
+  it("looks only at the words of noun phrases: a verb or a qualifier is the user's own phrasing", async () => {
+    const none = async () => [];
+    expect(await findUnknownWords("How do I wipe a collection and start fresh?", [], none)).toEqual(["collection"]);
+    expect(await findUnknownWords("How can answers come back quicker on a beefy server?", [], none)).toEqual(["beefy", "server"]);
   });
 
   it("counts a word as known when the lookup could not run, and looks up at most four", async () => {

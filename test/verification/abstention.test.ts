@@ -22,7 +22,7 @@ describe("questionCoverage and decideAbstention", () => {
     expect(decision.reasons.join(" ")).toMatch(/swappiness/);
   });
 
-  it("abstains when two words of what is asked occur nowhere in the knowledge base, not one", () => {
+  it("abstains when two words naming what is asked about occur nowhere in the knowledge base, not one", () => {
     const coverage = questionCoverage("How do I stop the man-db systemd timer?", [retrieved[0]!], retrieved);
     const two = decideAbstention({ coverage, topSimilarity: 0.6, keptSentences: 1, unknownWords: ["systemd", "timer"] });
     expect(two.abstain).toBe(true);
