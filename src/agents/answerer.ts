@@ -260,8 +260,8 @@ export class Answerer {
         namedTerms: namedTermsOf(searchQuestion),
         ...(this.options.relativeFloor !== undefined ? { relativeFloor: this.options.relativeFloor } : {}),
       }),
-      { followNextLeadIn: asksForCode(searchQuestion) },
-    ).map((c) => (wantsNumber ? withStatedNumber(c, statesNumber) : c));
+      { followNextLeadIn: asksForCode(searchQuestion), ...(wantsNumber ? { statesNumber } : {}) },
+    );
     budget.record("verify", {
       stage: "select",
       candidates: scored.length,
@@ -342,7 +342,7 @@ export class Answerer {
         askCoverage: ask,
         ...(this.cache ? { topSimilarity } : {}),
         keptSentences: kept.length,
-        // On the answer's own page: a runner-up from another page that states some quantity is not the one asked for.
+        // In the answer's own document: a runner-up from another document that states some quantity is not the one asked for.
         ...(wantsNumber ? { statesAskedNumber: kept.some((c) => c.hit.documentId === kept[0]!.hit.documentId && statesNumber(c.text)) } : {}),
         unknownTerms,
         unknownWords,

@@ -12,6 +12,8 @@ export interface QuoteContextOptions {
   followNextLeadIn: boolean;
   /** Longest quoted listing after its lead-in, in characters (a listing is cut at a line end). Defaults to 600. */
   maxChars?: number;
+  /** For a question asking for a quantity: whether a text states one (see withStatedNumber). */
+  statesNumber?: (text: string) => boolean;
 }
 
 // A line of running text ends the listing a lead-in announced; captions ("Example 11.22. The squid.conf
@@ -123,12 +125,15 @@ export function withLeadIn<T extends EvidenceCandidate>(candidate: T, options: Q
 
 /**
  * The selection with each quote extended over the context it needs to be understood: the listing its
- * lead-in announces and the neighbouring sentence it leans on (see withAnnouncedListing and
- * withDependentSentences). A selected sentence that another extended quote already holds is dropped
+ * lead-in announces, the neighbouring sentence it leans on and, for a quantity question, the value stated
+ * after it (see withAnnouncedListing, withDependentSentences and withStatedNumber). A selected sentence that another extended quote already holds is dropped
  * rather than quoted twice.
  */
 export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): T[] {
-  const expanded = selected.map((c) => withDependentSentences(withAnnouncedListing(withLeadIn(c, options), options)));
+  const expanded = selected.map((c) => {
+    const quote = withDependentSentences(withAnnouncedListing(withLeadIn(c, options), options));
+    return options.statesNumber ? withStatedNumber(quote, options.statesNumber) : quote;
+  });
   // A quote inside another one (or equal to an earlier one: two sentences that lean on each other) is dropped.
   const within = (c: T, i: number) => (other: T, j: number) => j !== i && quoteHolds(other, c) && (other.start < c.start || c.end < other.end || j < i);
   return expanded.filter((c, i) => !expanded.some(within(c, i)));

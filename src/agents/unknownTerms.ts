@@ -41,13 +41,15 @@ export async function findUnknownTerms(
 // Words that open a noun phrase: the words after one, up to a function word, name a thing ("the man-db systemd timer", "its CPU affinity").
 const DETERMINERS = new Set(["the", "a", "an", "its", "their", "our", "my", "your", "each", "every", "this", "these", "those"]);
 const MAX_PHRASE_WORDS = 4;
+// "a bit quicker", "a little faster", "the moment it restarts": a determiner before a measure word opens no thing.
+const MEASURE_WORDS = new Set(["bit", "little", "lot", "lots", "few", "couple", "tad", "moment", "while"]);
 
 /** Lower-cased words of the noun phrases a determiner opens ("a beefy server", not "start fresh"). */
 function thingWords(text: string): string[] {
   const all = words(text);
   const out: string[] = [];
   all.forEach((w, i) => {
-    if (!DETERMINERS.has(w)) return;
+    if (!DETERMINERS.has(w) || MEASURE_WORDS.has(all[i + 1] ?? "")) return;
     for (const next of all.slice(i + 1, i + 1 + MAX_PHRASE_WORDS)) {
       if (isStopword(next)) break;
       out.push(next);
@@ -61,8 +63,10 @@ function thingWords(text: string): string[] {
  * function words) that the knowledge base never uses: first checked against the retrieved chunks, then
  * each remaining one with an exact-word (BM25, stemmed) lookup over the whole collection. A question
  * about two things the documents never name ("stop the man-db systemd timer") is about something they
- * do not cover. Verbs and qualifiers are the user's own phrasing ("wipe a collection and start fresh",
- * "answers come back quicker"): counted too, they made Lore abstain on questions its own docs answer.
+ * do not cover. Words outside such phrases are mostly verbs and qualifiers, the user's own phrasing ("wipe a
+ * collection and start fresh", "answers come back quicker"): counted too, they made Lore abstain on questions
+ * its own docs answer. A phrase can still take in an adjective or a verb ("a beefy server", "the server
+ * restarts"), so one such word is not enough to abstain.
  */
 export async function findUnknownWords(
   asked: string,

@@ -67,6 +67,7 @@ describe("findUnknownWords", () => {
     const none = async () => [];
     expect(await findUnknownWords("How do I wipe a collection and start fresh?", [], none)).toEqual(["collection"]);
     expect(await findUnknownWords("How can answers come back quicker on a beefy server?", [], none)).toEqual(["beefy", "server"]);
+    expect(await findUnknownWords("How can answers come back a bit quicker?", [], none)).toEqual([]);
   });
 
   it("counts a word as known when the lookup could not run, and looks up at most four", async () => {

@@ -446,6 +446,13 @@ describe("withStatedNumber", () => {
     expect(body.slice(quote.start - 500, quote.end - 500)).toBe(quote.text);
   });
 
+  it("quotes a description and its value once when both were selected", () => {
+    const quotes = withQuoteContext([find("* `HISTORY_SIZE`"), find("Must be a positive")], { followNextLeadIn: false, statesNumber });
+    expect(quotes.map((q) => q.text)).toEqual([
+      "* `HISTORY_SIZE`: Controls how many lines of history will be persisted if history is available. Must be a positive number. **Default:** `1000`.",
+    ]);
+  });
+
   it("leaves a quote that states a number, one whose paragraph states none, and an example's number or another paragraph's alone", () => {
     const stated = find("Must be a positive");
     expect(withStatedNumber(stated, statesNumber)).toBe(stated);

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
 import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
-import { COLUMN_GAP, joinWrappedLines, withDrawnUnderscores } from "../../src/retrieval/loaders/pdfLoader.js";
+import { COLUMN_GAP, joinWrappedLines, tableCellStarts, withDrawnUnderscores } from "../../src/retrieval/loaders/pdfLoader.js";
 import { joinWrappedText } from "../../src/retrieval/loaders/textLoader.js";
 import { joinHyphenatedWords } from "../../src/retrieval/loaders/lineBreakHyphens.js";
 import type { ExtractedDocument } from "../../src/retrieval/types.js";
@@ -214,6 +214,17 @@ describe("loaders", () => {
       "A number needs a digit before its decimal point.",
       "Chapter 7: Reference 69",
     ]);
+  });
+
+  it("pdf: takes aligned wide gaps for table cells, not a list's marker, nor a gap after a piece of unknown width", () => {
+    const piece = (str: string, x: number, y: number, width: number, hasEOL = false) => ({ str, x, transform: [1, 0, 0, 1, x, y], width, height: 10, hasEOL });
+    const row = (y: number, cells: [string, number, number][]) => cells.map(([str, x, width], i) => piece(str, x, y, width, i === cells.length - 1));
+    const table = [...row(700, [["family", 72, 30], ["String", 180, 30]]), ...row(686, [["size", 72, 20], ["Double", 180, 30]])];
+    expect([...tableCellStarts(table)].map((p) => p.str)).toEqual(["String", "Double"]);
+    const list = [...row(700, [["•", 90, 5], ["The worker restarts", 108, 90]]), ...row(686, [["•", 90, 5], ["The queue drains", 108, 80]])];
+    expect(tableCellStarts(list).size).toBe(0);
+    const unknownWidth = [...row(700, [["hello", 72, 0], ["world", 110, 25]]), ...row(686, [["hi", 72, 0], ["there", 110, 25]])];
+    expect(tableCellStarts(unknownWidth).size).toBe(0);
   });
 
   it("pdf: puts a drawn underscore under the right gap of a sentence set in a proportional font", () => {

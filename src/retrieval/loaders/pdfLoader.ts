@@ -122,6 +122,10 @@ export function withDrawnUnderscores(item: TextPiece, rules: readonly Rule[]): s
 export const COLUMN_GAP = "   ";
 // How many lines above or below a table cell another row's cell must start at the same x.
 const ROW_REACH = 2;
+// The narrowest blank (points) that can part two cells, whatever font size pdf.js reports.
+const MIN_CELL_GAP = 4;
+// A list item's marker: a bullet, a dash, "1.", "(2)", "a)".
+const LIST_MARKER = /^(?:[•·▪◦‣∙*–—-]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])$/;
 
 /**
  * The pieces that start a table cell: each follows a blank wider than an em on its line, and a piece on
@@ -134,25 +138,35 @@ export function tableCellStarts(items: readonly TextPiece[]): Set<TextPiece> {
   let line = 0;
   let lastY: number | undefined;
   let lineRight: number | undefined;
+  let lineText = "";
   let newLine = true;
   for (const item of items) {
     const y = item.transform[5] ?? 0;
     if (newLine || (lastY !== undefined && Math.abs(y - lastY) > 0.5 && item.str !== "")) {
       if (lineRight !== undefined) line++;
       lineRight = undefined;
+      lineText = "";
     }
     newLine = item.hasEOL;
     if (item.str.trim() === "") continue;
     const x = item.transform[4] ?? 0;
-    if (lineRight !== undefined && x - lineRight >= Math.max(item.height, 1)) candidates.push({ item, line, x });
-    lineRight = x + item.width;
+    // A list's marker ("•", "1.", "a)") stands apart from its item's text as far as a cell does, and lines up too.
+    const afterMarker = LIST_MARKER.test(lineText.trim());
+    if (lineRight !== undefined && !afterMarker && x - lineRight >= Math.max(item.height, MIN_CELL_GAP)) candidates.push({ item, line, x });
+    // A piece whose width pdf.js does not know tells nothing of where the next one starts.
+    lineRight = item.width > 0 ? x + item.width : undefined;
+    lineText += item.str;
     lastY = y;
   }
-  return new Set(
-    candidates
-      .filter((c) => candidates.some((o) => o.line !== c.line && Math.abs(o.line - c.line) <= ROW_REACH && Math.abs(o.x - c.x) <= 1.5))
-      .map((c) => c.item),
-  );
+  const byLine = new Map<number, number[]>();
+  for (const c of candidates) byLine.set(c.line, [...(byLine.get(c.line) ?? []), c.x]);
+  const alignedNearby = (c: { line: number; x: number }) => {
+    for (let other = c.line - ROW_REACH; other <= c.line + ROW_REACH; other++) {
+      if (other !== c.line && byLine.get(other)?.some((x) => Math.abs(x - c.x) <= 1.5)) return true;
+    }
+    return false;
+  };
+  return new Set(candidates.filter(alignedNearby).map((c) => c.item));
 }
 
 /**
