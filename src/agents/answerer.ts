@@ -319,17 +319,12 @@ export class Answerer {
     // A generic ask ("Is that possible?") names nothing, so then the whole question counts, except for
     // an unknown name incidental to a scene about known things (measured: PDF set false abstention 0.208 -> 0.167).
     const naming = namingPart(question);
-    const namedUnknown = await findUnknownTerms(naming, allHits, async (term) =>
-      budget.takeToolCall("knowledge_search")
-        ? ((await this.tools.call("knowledge_search", { query: term, limit: 5, mode: "bm25" }, context)) as SearchHit[])
-        : undefined,
-    );
+    // An exact-word lookup over the whole collection, within the tool-call budget (undefined once it is spent).
+    const lookupWord = (limit: number) => async (query: string) =>
+      budget.takeToolCall("knowledge_search") ? ((await this.tools.call("knowledge_search", { query, limit, mode: "bm25" }, context)) as SearchHit[]) : undefined;
+    const namedUnknown = await findUnknownTerms(naming, allHits, lookupWord(5));
     const questionAsk = askedPart(question);
-    const unknownWords = await findUnknownWords(questionAsk, allHits, async (word) =>
-      budget.takeToolCall("knowledge_search")
-        ? ((await this.tools.call("knowledge_search", { query: word, limit: 1, mode: "bm25" }, context)) as SearchHit[])
-        : undefined,
-    );
+    const unknownWords = await findUnknownWords(questionAsk, allHits, lookupWord(1));
     const genericAsk = naming !== questionAsk;
     const unknownTerms = genericAsk && incidentalUnknownTerms(naming, namedUnknown, kept.map((c) => c.hit), allHits) ? [] : namedUnknown;
     const topSimilarity = Math.max(0, ...kept.map((c) => c.score.similarity));

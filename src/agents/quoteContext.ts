@@ -126,8 +126,8 @@ export function withLeadIn<T extends EvidenceCandidate>(candidate: T, options: Q
 /**
  * The selection with each quote extended over the context it needs to be understood: the listing its
  * lead-in announces, the neighbouring sentence it leans on and, for a quantity question, the value stated
- * after it (see withAnnouncedListing, withDependentSentences and withStatedNumber). A selected sentence that another extended quote already holds is dropped
- * rather than quoted twice.
+ * after it (see withAnnouncedListing, withDependentSentences and withStatedNumber). A selected sentence
+ * that another extended quote already holds is dropped rather than quoted twice.
  */
 export function withQuoteContext<T extends EvidenceCandidate>(selected: readonly T[], options: QuoteContextOptions): T[] {
   const expanded = selected.map((c) => {

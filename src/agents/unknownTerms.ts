@@ -29,13 +29,22 @@ export async function findUnknownTerms(
 ): Promise<string[]> {
   const text = retrieved.map(mentionText).join("\n");
   const candidates = namedTerms(question).filter((t) => !names(text, t)).slice(0, maxLookups);
+  return notFound(candidates, lookup, (hits, t) => hits.some((h) => names(mentionText(h), t)));
+}
+
+/** Those of the terms whose lookup finds no mention; a term whose lookup could not run counts as found. */
+async function notFound(
+  terms: readonly string[],
+  lookup: (term: string) => Promise<SearchHit[] | undefined>,
+  mentioned: (hits: SearchHit[], term: string) => boolean,
+): Promise<string[]> {
   const found = await Promise.all(
-    candidates.map(async (t) => {
+    terms.map(async (t) => {
       const hits = await lookup(t);
-      return hits === undefined || hits.some((h) => names(mentionText(h), t));
+      return hits === undefined || mentioned(hits, t);
     }),
   );
-  return candidates.filter((_, i) => !found[i]);
+  return terms.filter((_, i) => !found[i]);
 }
 
 // Words that open a noun phrase: the words after one, up to a function word, name a thing ("the man-db systemd timer", "its CPU affinity").
@@ -84,12 +93,8 @@ export async function findUnknownWords(
     stems.add(s);
     return true;
   });
-  const checked = candidates.slice(0, maxLookups);
-  const found = await Promise.all(checked.map(async (w) => {
-    const hits = await lookup(w);
-    return hits === undefined || hits.length > 0;
-  }));
-  return checked.filter((_, i) => !found[i]);
+  // A stemmed BM25 hit holds the word (or a form of it), so any hit is a mention.
+  return notFound(candidates.slice(0, maxLookups), lookup, (hits) => hits.length > 0);
 }
 
 /**

@@ -159,7 +159,11 @@ export function tableCellStarts(items: readonly TextPiece[]): Set<TextPiece> {
     lastY = y;
   }
   const byLine = new Map<number, number[]>();
-  for (const c of candidates) byLine.set(c.line, [...(byLine.get(c.line) ?? []), c.x]);
+  for (const c of candidates) {
+    const xs = byLine.get(c.line);
+    if (xs) xs.push(c.x);
+    else byLine.set(c.line, [c.x]);
+  }
   const alignedNearby = (c: { line: number; x: number }) => {
     for (let other = c.line - ROW_REACH; other <= c.line + ROW_REACH; other++) {
       if (other !== c.line && byLine.get(other)?.some((x) => Math.abs(x - c.x) <= 1.5)) return true;
