@@ -27,6 +27,7 @@ import {
   chunkPoint,
   createChunkCollectionBody,
   createMetaCollectionBody,
+  hasChunkCollectionLayout,
   denseQueryBody,
   hasSearchableTerms,
   hybridQueryBody,
@@ -173,7 +174,17 @@ class QdrantStore implements QdrantKnowledgeStore {
     const indexed = info.payload_schema ?? {};
     for (const field of keywordFields.filter((f) => !(f in indexed))) {
       this.#logger.warn({ qdrantCollection: name, field }, "indexing a payload field a stopped process left unindexed");
-      await this.#call(`index payload field ${field}`, (c) => c.createPayloadIndex(name, { field_name: field, field_schema: "keyword", wait: true }));
+      await this.#indexPayloadField(name, field);
+    }
+  }
+
+  /** Another process creating the same collection may index the field first: an error with the index in place is that race. */
+  async #indexPayloadField(name: string, field: string): Promise<void> {
+    try {
+      await this.#client.createPayloadIndex(name, { field_name: field, field_schema: "keyword", wait: true });
+    } catch (error) {
+      const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
+      if (!(field in (info.payload_schema ?? {}))) throw toLoreError(error, this.url, `index payload field ${field}`);
     }
   }
 
@@ -185,9 +196,7 @@ class QdrantStore implements QdrantKnowledgeStore {
       const { exists } = await this.#call("check a collection", (c) => c.collectionExists(name));
       if (!exists) throw toLoreError(error, this.url, `create collection ${name}`);
     }
-    for (const field of keywordFields) {
-      await this.#call(`index payload field ${field}`, (c) => c.createPayloadIndex(name, { field_name: field, field_schema: "keyword", wait: true }));
-    }
+    for (const field of keywordFields) await this.#indexPayloadField(name, field);
   }
 
   async #collectionRecord(name: string): Promise<CollectionRecord | undefined> {
@@ -249,23 +258,42 @@ class QdrantStore implements QdrantKnowledgeStore {
 
   /**
    * The record is written last, so a collection exists for Lore only once its Qdrant collection and
-   * indexes are ready. A Qdrant collection without a record is a leftover of an interrupted create
-   * or delete: it is dropped and made afresh, so no stale points or wrong dimension survive.
+   * indexes are ready. A Qdrant collection without a record is either another process creating the
+   * same collection right now, or the leftover of an interrupted create or delete. Chunks are written
+   * only after the record, so an empty one of the right layout is taken over as it is (dropping it
+   * would pull it from under the other process); one holding points or of another layout is a
+   * leftover and is dropped and made afresh, so no stale points or wrong dimension survive.
    */
   async #createCollection(name: string, embedding: EmbeddingSignature): Promise<void> {
     const qname = this.qdrantCollectionName(name);
     const { exists } = await this.#call("check a collection", (c) => c.collectionExists(qname));
-    if (exists) {
+    if (!exists) {
+      await this.#createQdrantCollection(qname, createChunkCollectionBody(embedding.dimension), CHUNK_INDEXED_FIELDS);
+    } else if (await this.#isEmptyChunkCollection(qname, embedding.dimension)) {
+      this.#logger.info({ collection: name, qdrantCollection: qname }, "taking over an empty Qdrant collection without a Lore record");
+      await this.#ensurePayloadIndexes(qname, CHUNK_INDEXED_FIELDS);
+    } else {
       this.#logger.warn({ collection: name, qdrantCollection: qname }, "dropping a Qdrant collection left without a Lore record");
       await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname));
+      await this.#createQdrantCollection(qname, createChunkCollectionBody(embedding.dimension), CHUNK_INDEXED_FIELDS);
     }
-    await this.#createQdrantCollection(qname, createChunkCollectionBody(embedding.dimension), CHUNK_INDEXED_FIELDS);
+    // Another process creating it at the same time may have finished first: its record stands, and so
+    // do the document records it may already be writing. (The window left is this read to the delete
+    // below, against that process's first chunk upsert; closing it fully would take a lock Qdrant lacks.)
+    if (await this.#collectionRecord(name)) return;
     // Document records an interrupted delete of an earlier collection of this name left behind
     // would list documents whose chunks are gone.
     await this.#call("delete stale document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));
     const point = collectionRecordPoint(name, embedding, new Date().toISOString());
     await this.#call("write a collection record", (c) => c.upsert(this.metaCollectionName, { wait: true, points: [point] }));
     this.#logger.info({ collection: name, qdrantCollection: qname, model: embedding.modelId, dimension: embedding.dimension }, "collection created");
+  }
+
+  async #isEmptyChunkCollection(qname: string, dimension: number): Promise<boolean> {
+    const info = await this.#call("read a collection's layout", (c) => c.getCollection(qname));
+    if (!hasChunkCollectionLayout(info.config?.params, dimension)) return false;
+    const { count } = await this.#call("count a collection's points", (c) => c.count(qname, { exact: true }));
+    return count === 0;
   }
 
   async getCollection(name: string): Promise<CollectionInfo | undefined> {

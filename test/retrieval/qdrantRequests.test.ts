@@ -12,6 +12,7 @@ import {
   chunkFilter,
   chunkPoint,
   createChunkCollectionBody,
+  hasChunkCollectionLayout,
   denseQueryBody,
   hasSearchableTerms,
   hybridQueryBody,
@@ -55,6 +56,15 @@ describe("collection and point bodies", () => {
       vectors: { dense: { size: 384, distance: "Cosine" } },
       sparse_vectors: { bm25: { modifier: "idf" } },
     });
+  });
+
+  it("recognises the chunk layout in a collection's params as Qdrant reports them, and nothing else", () => {
+    const params = { vectors: { dense: { size: 384, distance: "Cosine" as const } }, sparse_vectors: { bm25: { modifier: "idf" as const } }, shard_number: 1, on_disk_payload: true };
+    expect(hasChunkCollectionLayout(params, 384)).toBe(true);
+    expect(hasChunkCollectionLayout(params, 768)).toBe(false);
+    expect(hasChunkCollectionLayout({ ...params, sparse_vectors: {} }, 384)).toBe(false);
+    expect(hasChunkCollectionLayout({ vectors: { size: 384, distance: "Cosine" } }, 384)).toBe(false);
+    expect(hasChunkCollectionLayout(undefined, 384)).toBe(false);
   });
 
   it("sends BM25 as text for the server-side qdrant/bm25 model and keeps provenance in the payload", () => {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openQdrantStore, type QdrantKnowledgeStore } from "../../src/retrieval/index.js";
 import { qdrantClientAddress } from "../../src/retrieval/qdrantAddress.js";
 import { collectionPointId } from "../../src/retrieval/pointId.js";
-import { chunkPoint } from "../../src/retrieval/qdrantRequests.js";
+import { chunkPoint, createChunkCollectionBody } from "../../src/retrieval/qdrantRequests.js";
 import { makeDocument, runKnowledgeStoreContract } from "./storeContract.js";
 
 // Runs against a real Qdrant when QDRANT_URL is set (e.g. `docker compose up qdrant` then
@@ -142,5 +142,31 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
     expect(await store.ensureCollection("ghosts", signature)).toMatchObject({ documentCount: 0, chunkCount: 0 });
     expect(await store.listDocuments("ghosts")).toEqual([]);
     await store.deleteCollection("ghosts");
+  });
+  it("lets two processes create the same collection at once without either dropping the other's", async () => {
+    const [first, second] = [await open(), await open()];
+    await Promise.all([first.ensureCollection("together", signature), second.ensureCollection("together", signature)]);
+    const { document, chunks } = makeDocument("together", "doc.md", [{ text: "Written by the first process.", seed: 61 }]);
+    await first.replaceDocument(document, chunks);
+    expect(await second.ensureCollection("together", signature)).toMatchObject({ documentCount: 1, chunkCount: 1 });
+    expect(await second.getDocument("together", "doc.md")).toMatchObject({ chunkCount: 1 });
+    await first.deleteCollection("together");
+  });
+
+  it("takes over an empty record-less Qdrant collection, and drops one that holds points", async () => {
+    const store = await open();
+    const client = rawClient();
+    // One being created by another process (no chunks are written before the record), one left by a delete that died.
+    await client.createCollection(store.qdrantCollectionName("halfway"), createChunkCollectionBody(384));
+    await client.createCollection(store.qdrantCollectionName("leftover"), createChunkCollectionBody(384));
+    const stale = makeDocument("leftover", "old.md", [{ text: "A stale chunk.", seed: 71 }]);
+    await client.upsert(store.qdrantCollectionName("leftover"), { wait: true, points: [chunkPoint(stale.document, stale.chunks[0]!, "gone")] });
+
+    expect(await store.ensureCollection("halfway", signature)).toMatchObject({ documentCount: 0, chunkCount: 0 });
+    expect(await store.ensureCollection("leftover", signature)).toMatchObject({ documentCount: 0, chunkCount: 0 });
+    const info = await client.getCollection(store.qdrantCollectionName("halfway"));
+    for (const field of ["collection", "acl", "tags", "documentId", "generation"]) expect(info.payload_schema[field]).toMatchObject({ data_type: "keyword" });
+    await store.deleteCollection("halfway");
+    await store.deleteCollection("leftover");
   });
 });

@@ -22,6 +22,7 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropI
   const requests: RecordedRequest[] = [];
   const collections = new Map<string, Map<string, Point>>();
   const indexes = new Map<string, Set<string>>();
+  const layouts = new Map<string, unknown>();
   const reply = (res: ServerResponse, result: unknown) =>
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result, status: "ok", time: 0.0001 }));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -37,7 +38,7 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropI
       const done = { operation_id: requests.length, status: "completed" };
       if (url.pathname === "/") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ title: "qdrant", version: "1.18.0" }));
       if (route === "GET exists") return reply(res, { exists: collections.has(name) });
-      if (route === "PUT ") return collections.set(name, new Map()), reply(res, true);
+      if (route === "PUT ") return collections.set(name, new Map()), layouts.set(name, body), reply(res, true);
       if (route === "DELETE ") return reply(res, collections.delete(name));
       if (!points) return res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `Not found: Collection \`${name}\` doesn't exist!` } }));
       if (route === "PUT index") {
@@ -47,7 +48,7 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropI
       }
       if (route === "GET ") {
         const schema = Object.fromEntries([...(indexes.get(name) ?? [])].map((field) => [field, { data_type: "keyword", points: 0 }]));
-        return reply(res, { status: "green", optimizer_status: "ok", segments_count: 1, config: {}, payload_schema: schema });
+        return reply(res, { status: "green", optimizer_status: "ok", segments_count: 1, config: { params: layouts.get(name) }, payload_schema: schema });
       }
       if (route === "PUT points") {
         for (const point of (body as { points: Point[] }).points) points.set(point.id, point);
@@ -58,7 +59,7 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropI
         for (const id of (body as { points?: string[] }).points ?? []) points.delete(id);
         return reply(res, done);
       }
-      if (route === "POST points/count") return reply(res, { count: 0 });
+      if (route === "POST points/count") return reply(res, { count: (body as { filter?: unknown }).filter ? 0 : points.size });
       if (route === "POST points/scroll") return reply(res, { points: [], next_page_offset: null });
       if (route === "POST points/query") return reply(res, { points: [] });
       if (route === "POST points/query/batch") return reply(res, (body as { searches: unknown[] }).searches.map(() => ({ points: [] })));
@@ -168,6 +169,27 @@ describe("requests the Qdrant engine sends", () => {
     const repaired = await openQdrantStore({ url, prefix: "t_" });
     await repaired.close();
     expect(indexCalls().slice(before)).toEqual(["kind", "collection"]);
+  });
+
+  it("takes over an empty record-less collection of the right layout (another process creating it), and drops one holding points", async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const raw = (method: string, path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const layout = { vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } };
+    await raw("PUT", "/collections/t_halfway", layout);
+    await raw("PUT", "/collections/t_halfway/index?wait=true", { field_name: "collection", field_schema: "keyword" });
+    await raw("PUT", "/collections/t_stale", layout);
+    await raw("PUT", "/collections/t_stale/points?wait=true", { points: [{ id: "p1", payload: { text: "stale" } }] });
+    const from = requests.length;
+    await store.ensureCollection("halfway", signature);
+    await store.ensureCollection("stale", signature);
+    const after = requests.slice(from);
+    expect(after.filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual(["/collections/t_stale"]);
+    // The taken-over collection gets only the indexes it lacks; the dropped one is made afresh with all of them.
+    const indexed = (path: string) => after.filter((r) => r.method === "PUT" && r.path === path).map((r) => (r.body as { field_name: string }).field_name);
+    expect(indexed("/collections/t_halfway/index")).toEqual(["acl", "tags", "documentId", "generation"]);
+    expect(indexed("/collections/t_stale/index")).toEqual(["collection", "acl", "tags", "documentId", "generation"]);
+    for (const name of ["halfway", "stale"]) expect(await store.getCollection(name)).toMatchObject({ name, chunkCount: 0 });
   });
 
   it("refuses to drop the meta collection as a Lore collection", async () => {
