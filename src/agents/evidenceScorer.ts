@@ -63,6 +63,9 @@ const COMMAND_TOKEN = /^--?[\p{L}]|^\+\p{L}{1,2}\d*$|[\p{L}\d]=|::/u;
 const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d\d[ T]\d/u;
 // A quantity, with its unit when written together ("100MB", "30s", "5%").
 const NUMBER = /^[+-]?\d+(?:[.,]\d+)?(?:%|[kmgtp]i?b|bytes?|[mµun]?s|secs?|min|mins|h|hrs?|d|days?|x|k)?$/i;
+// Digits after a leading zero are a code, not a quantity: a file mode ("from 0644 to 0666"), a zero-padded field.
+const CODE_NUMBER = /^0\d/;
+const isQuantity = (token: string): boolean => NUMBER.test(token) && !CODE_NUMBER.test(token);
 // Quantities written as words ("retries twice", "one day"): an answer to "how many" need not use digits.
 const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|twice|thrice|dozen|half|unlimited|infinite|infinity|no limit)\b/i;
 
@@ -89,8 +92,8 @@ export function asksForNumber(question: string): boolean {
 /** Whether a sentence states a quantity the question does not already hold (in digits or in words). */
 export function statesFreshNumber(question: string, text: string): boolean {
   const known = new Set(keyTokens(question));
-  // A manual section ("resolv.conf(5)") is a reference, not a quantity.
-  return keyTokens(text.replace(/[\w.-]+\(\d\w*\)/g, "")).some((t) => !known.has(t) && NUMBER.test(t)) || (NUMBER_WORD.test(text) && !NUMBER_WORD.test(question));
+  // A manual section ("resolv.conf(5)") or a numbered item ("build it as in mode (1)") is a reference, not a quantity.
+  return keyTokens(text.replace(/[\w.-]+\(\d\w*\)|\(\d{1,2}\)/g, "")).some((t) => !known.has(t) && isQuantity(t)) || (NUMBER_WORD.test(text) && !NUMBER_WORD.test(question));
 }
 
 /** Whether the question asks for something to type or set (a command, an option, a file, a setting). */
@@ -113,7 +116,7 @@ function answerFormOf(question: string): (text: string) => number {
   const questionWords = new Set(contentStems(question));
   return (text) => {
     const fresh = keyTokens(text).filter((t) => !known.has(t));
-    if (wantsNumber && fresh.some((t) => NUMBER.test(t))) return 1;
+    if (wantsNumber && fresh.some(isQuantity)) return 1;
     if (wantsVariable && namesVariable(text, known)) return 1;
     if (OUTPUT_LINE.test(text)) return 0;
     if (wantsCode && ((CODE_LINE.test(text) && contentStems(text).some((w) => !questionWords.has(w))) || fresh.some((t) => COMMAND_TOKEN.test(t)))) return 1;

@@ -105,6 +105,12 @@ describe("scoreCandidates answer form", () => {
     expect(statesFreshNumber(question, "The overhead is +500% for memcheck.")).toBe(true);
     expect(statesFreshNumber(question, "The resolver contacts each name server in turn.")).toBe(false);
     expect(statesFreshNumber(question, "Its behaviour follows nsswitch.conf(5) and resolv.conf(5).")).toBe(false);
+    // A file mode or a numbered item referred to is a code, not a quantity; a decimal fraction still is one.
+    const days = "How many days does man-db keep a cat page?";
+    expect(statesFreshNumber(days, "Change the definition of CATMODE from 0644 to 0666.")).toBe(false);
+    expect(statesFreshNumber(days, "Build man-db as in mode (1) and install the binaries.")).toBe(false);
+    expect(statesFreshNumber(days, "Cat pages are kept for 7 days.")).toBe(true);
+    expect(statesFreshNumber("How much of the cache is kept?", "A ratio of 0.5 is kept.")).toBe(true);
   });
 
   it("damps a question the document asks (a FAQ entry's title): it restates a question, it answers none", () => {
