@@ -44,6 +44,9 @@ import type {
   StoredDocument,
 } from "./types.js";
 
+const INDEX_RACE_CHECKS = 10;
+const INDEX_RACE_WAIT_MS = 300;
+
 export interface QdrantStoreOptions {
   /** e.g. http://localhost:6333 */
   url: string;
@@ -178,13 +181,20 @@ class QdrantStore implements QdrantKnowledgeStore {
     }
   }
 
-  /** Another process creating the same collection may index the field first: an error with the index in place is that race. */
+  /**
+   * Another process creating the same collection may be indexing the field too: an error is that race
+   * when the field shows up indexed within a few seconds (its index may still be building).
+   */
   async #indexPayloadField(name: string, field: string): Promise<void> {
     try {
       await this.#client.createPayloadIndex(name, { field_name: field, field_schema: "keyword", wait: true });
     } catch (error) {
-      const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
-      if (!(field in (info.payload_schema ?? {}))) throw toLoreError(error, this.url, `index payload field ${field}`);
+      for (let attempt = 0; attempt < INDEX_RACE_CHECKS; attempt++) {
+        const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
+        if (field in (info.payload_schema ?? {})) return;
+        await new Promise((resolve) => setTimeout(resolve, INDEX_RACE_WAIT_MS));
+      }
+      throw toLoreError(error, this.url, `index payload field ${field}`);
     }
   }
 

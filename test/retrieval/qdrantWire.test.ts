@@ -18,11 +18,20 @@ interface RecordedRequest {
 
 type Point = { id: string; payload?: Record<string, unknown> };
 
-function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropIndexes: (name: string) => boolean } {
+interface RecordingQdrant {
+  server: Server;
+  requests: RecordedRequest[];
+  dropIndexes: (name: string) => boolean;
+  /** While on, every index request is answered with an error after the index is made, as when another process made it first. */
+  raceIndexes: (on: boolean) => void;
+}
+
+function recordingQdrant(): RecordingQdrant {
   const requests: RecordedRequest[] = [];
   const collections = new Map<string, Map<string, Point>>();
   const indexes = new Map<string, Set<string>>();
   const layouts = new Map<string, unknown>();
+  let racing = false;
   const reply = (res: ServerResponse, result: unknown) =>
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result, status: "ok", time: 0.0001 }));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -44,6 +53,7 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropI
       if (route === "PUT index") {
         const fields = indexes.get(name) ?? new Set<string>();
         indexes.set(name, fields.add((body as { field_name: string }).field_name));
+        if (racing) return res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: "Wrong input: index already exists" } }));
         return reply(res, done);
       }
       if (route === "GET ") {
@@ -66,11 +76,11 @@ function recordingQdrant(): { server: Server; requests: RecordedRequest[]; dropI
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `unexpected ${route}` } }));
     });
   });
-  return { server, requests, dropIndexes: (name: string) => indexes.delete(name) };
+  return { server, requests, dropIndexes: (name: string) => indexes.delete(name), raceIndexes: (on: boolean) => void (racing = on) };
 }
 
 describe("requests the Qdrant engine sends", () => {
-  const { server, requests, dropIndexes } = recordingQdrant();
+  const { server, requests, dropIndexes, raceIndexes } = recordingQdrant();
   let store: QdrantKnowledgeStore;
   const signature = { modelId: "all-MiniLM-L6-v2-int8", sha256: "a".repeat(64), dimension: 4 };
   const { document, chunks } = makeDocument("docs", "guide/wal.md", [{ text: "WAL segments are archived." }], { acl: ["eng"] }, 4);
@@ -190,6 +200,15 @@ describe("requests the Qdrant engine sends", () => {
     expect(indexed("/collections/t_halfway/index")).toEqual(["acl", "tags", "documentId", "generation"]);
     expect(indexed("/collections/t_stale/index")).toEqual(["collection", "acl", "tags", "documentId", "generation"]);
     for (const name of ["halfway", "stale"]) expect(await store.getCollection(name)).toMatchObject({ name, chunkCount: 0 });
+  });
+
+  it("takes an index another process made first as made", async () => {
+    raceIndexes(true);
+    try {
+      expect(await store.ensureCollection("raced", signature)).toMatchObject({ name: "raced" });
+    } finally {
+      raceIndexes(false);
+    }
   });
 
   it("refuses to drop the meta collection as a Lore collection", async () => {
