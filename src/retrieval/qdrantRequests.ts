@@ -26,13 +26,14 @@ export function createChunkCollectionBody(dimension: number): Schemas["CreateCol
 }
 
 /**
- * Whether an existing Qdrant collection has the layout `createChunkCollectionBody(dimension)` makes,
- * read from its `config.params` (GET /collections/{name}).
+ * Whether an existing Qdrant collection has the layout `createChunkCollectionBody(dimension)` makes (of
+ * any dimension when none is given), read from its `config.params` (GET /collections/{name}).
  */
-export function hasChunkCollectionLayout(params: Schemas["CollectionParams"] | undefined, dimension: number): boolean {
+export function hasChunkCollectionLayout(params: Schemas["CollectionParams"] | undefined, dimension?: number): boolean {
   const vectors = params?.vectors;
   const dense = vectors && typeof vectors === "object" && DENSE_VECTOR in vectors ? (vectors as Record<string, Schemas["VectorParams"]>)[DENSE_VECTOR] : undefined;
-  return dense?.size === dimension && dense.distance === "Cosine" && params?.sparse_vectors?.[BM25_VECTOR]?.modifier === "idf";
+  const size = dense?.size;
+  return size !== undefined && (dimension === undefined || size === dimension) && dense?.distance === "Cosine" && params?.sparse_vectors?.[BM25_VECTOR]?.modifier === "idf";
 }
 
 /** The meta collection only stores records (payload); its 1-d vector exists because a point needs one. */

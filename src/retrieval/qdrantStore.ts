@@ -172,11 +172,11 @@ class QdrantStore implements QdrantKnowledgeStore {
    * Qdrant's strict mode (Qdrant Cloud) refuses filtered reads on unindexed fields: the missing indexes
    * are made at the next start. Only missing ones: Qdrant does not promise that creating an index twice is harmless.
    */
-  async #ensurePayloadIndexes(name: string, keywordFields: readonly string[]): Promise<void> {
+  async #ensurePayloadIndexes(name: string, keywordFields: readonly string[], why: "repairing" | "taking over" = "repairing"): Promise<void> {
     const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
     const indexed = info.payload_schema ?? {};
     for (const field of keywordFields.filter((f) => !(f in indexed))) {
-      this.#logger.warn({ qdrantCollection: name, field }, "indexing a payload field a stopped process left unindexed");
+      if (why === "repairing") this.#logger.warn({ qdrantCollection: name, field }, "indexing a payload field a stopped process left unindexed");
       await this.#indexPayloadField(name, field);
     }
   }
@@ -189,6 +189,9 @@ class QdrantStore implements QdrantKnowledgeStore {
     try {
       await this.#client.createPayloadIndex(name, { field_name: field, field_schema: "keyword", wait: true });
     } catch (error) {
+      // Only a refusal of the request itself can be that race; no access, a missing collection or a timeout is not.
+      const status = (error as { status?: unknown }).status;
+      if (status !== 400 && status !== 409) throw toLoreError(error, this.url, `index payload field ${field}`);
       for (let attempt = 0; attempt < INDEX_RACE_CHECKS; attempt++) {
         const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
         if (field in (info.payload_schema ?? {})) return;
@@ -277,29 +280,34 @@ class QdrantStore implements QdrantKnowledgeStore {
   async #createCollection(name: string, embedding: EmbeddingSignature): Promise<void> {
     const qname = this.qdrantCollectionName(name);
     const { exists } = await this.#call("check a collection", (c) => c.collectionExists(qname));
+    const takenOver = exists && (await this.#isEmptyChunkCollection(qname, embedding.dimension));
     if (!exists) {
       await this.#createQdrantCollection(qname, createChunkCollectionBody(embedding.dimension), CHUNK_INDEXED_FIELDS);
-    } else if (await this.#isEmptyChunkCollection(qname, embedding.dimension)) {
+    } else if (takenOver) {
       this.#logger.info({ collection: name, qdrantCollection: qname }, "taking over an empty Qdrant collection without a Lore record");
-      await this.#ensurePayloadIndexes(qname, CHUNK_INDEXED_FIELDS);
+      await this.#ensurePayloadIndexes(qname, CHUNK_INDEXED_FIELDS, "taking over");
     } else {
+      // Points or another layout: a leftover, unless the other process wrote its record (then its first chunks) meanwhile.
+      if (await this.#collectionRecord(name)) return;
       this.#logger.warn({ collection: name, qdrantCollection: qname }, "dropping a Qdrant collection left without a Lore record");
       await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname));
       await this.#createQdrantCollection(qname, createChunkCollectionBody(embedding.dimension), CHUNK_INDEXED_FIELDS);
     }
     // Another process creating it at the same time may have finished first: its record stands, and so
-    // do the document records it may already be writing. (The window left is this read to the delete
-    // below, against that process's first chunk upsert; closing it fully would take a lock Qdrant lacks.)
+    // do the document records it may already be writing.
     if (await this.#collectionRecord(name)) return;
-    // Document records an interrupted delete of an earlier collection of this name left behind
-    // would list documents whose chunks are gone.
-    await this.#call("delete stale document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));
+    // Document records of an earlier collection of this name whose delete was interrupted (a delete
+    // removes them before the Qdrant collection, so only a collection made afresh can have any). A taken-over
+    // collection is another process's create in flight, whose own document records may follow at any moment.
+    if (!takenOver) {
+      await this.#call("delete stale document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));
+    }
     const point = collectionRecordPoint(name, embedding, new Date().toISOString());
     await this.#call("write a collection record", (c) => c.upsert(this.metaCollectionName, { wait: true, points: [point] }));
     this.#logger.info({ collection: name, qdrantCollection: qname, model: embedding.modelId, dimension: embedding.dimension }, "collection created");
   }
 
-  async #isEmptyChunkCollection(qname: string, dimension: number): Promise<boolean> {
+  async #isEmptyChunkCollection(qname: string, dimension?: number): Promise<boolean> {
     const info = await this.#call("read a collection's layout", (c) => c.getCollection(qname));
     if (!hasChunkCollectionLayout(info.config?.params, dimension)) return false;
     const { count } = await this.#call("count a collection's points", (c) => c.count(qname, { exact: true }));
@@ -344,8 +352,12 @@ class QdrantStore implements QdrantKnowledgeStore {
       );
     }
     const qname = this.qdrantCollectionName(name);
-    await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname)).catch(ignoreNotFound(false));
+    // Without a record, an empty Qdrant collection of this name is another process's create in flight: left alone.
+    if (!record && (await this.#isEmptyChunkCollection(qname).catch(ignoreNotFound(false)))) return false;
+    // Document records before the Qdrant collection: a delete stopped in between leaves a leftover
+    // collection, which the next create drops with any stale records.
     await this.#call("delete document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));
+    await this.#call(`delete collection ${qname}`, (c) => c.deleteCollection(qname)).catch(ignoreNotFound(false));
     if (record) this.#logger.info({ collection: name }, "collection deleted");
     return record !== undefined;
   }

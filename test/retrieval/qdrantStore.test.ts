@@ -169,4 +169,13 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
     await store.deleteCollection("halfway");
     await store.deleteCollection("leftover");
   });
+  it("leaves a record-less empty Qdrant collection alone when deleting (another process creating it)", async () => {
+    const store = await open();
+    const client = rawClient();
+    const qname = store.qdrantCollectionName("inflight");
+    await client.createCollection(qname, createChunkCollectionBody(384));
+    expect(await store.deleteCollection("inflight")).toBe(false);
+    expect((await client.collectionExists(qname)).exists).toBe(true);
+    await client.deleteCollection(qname);
+  });
 });

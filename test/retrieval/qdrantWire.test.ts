@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openQdrantStore, type QdrantKnowledgeStore } from "../../src/retrieval/index.js";
+import { collectionRecordPoint } from "../../src/retrieval/qdrantRecords.js";
 import { makeDocument } from "./storeContract.js";
 
 // What the Qdrant engine puts on the wire, through the real @qdrant/js-client-rest: paths, `wait`
@@ -24,6 +25,10 @@ interface RecordingQdrant {
   dropIndexes: (name: string) => boolean;
   /** While on, every index request is answered with an error after the index is made, as when another process made it first. */
   raceIndexes: (on: boolean) => void;
+  /** Runs once, just before the next count of that collection's points is answered: another process acting meanwhile. */
+  beforeCount: (name: string, act: () => void) => void;
+  /** Upserts points as another process would, bypassing the store. */
+  put: (name: string, points: Point[]) => void;
 }
 
 function recordingQdrant(): RecordingQdrant {
@@ -32,6 +37,7 @@ function recordingQdrant(): RecordingQdrant {
   const indexes = new Map<string, Set<string>>();
   const layouts = new Map<string, unknown>();
   let racing = false;
+  const countHooks = new Map<string, () => void>();
   const reply = (res: ServerResponse, result: unknown) =>
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result, status: "ok", time: 0.0001 }));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -69,18 +75,31 @@ function recordingQdrant(): RecordingQdrant {
         for (const id of (body as { points?: string[] }).points ?? []) points.delete(id);
         return reply(res, done);
       }
-      if (route === "POST points/count") return reply(res, { count: (body as { filter?: unknown }).filter ? 0 : points.size });
+      if (route === "POST points/count") {
+        countHooks.get(name)?.();
+        countHooks.delete(name);
+        return reply(res, { count: (body as { filter?: unknown }).filter ? 0 : points.size });
+      }
       if (route === "POST points/scroll") return reply(res, { points: [], next_page_offset: null });
       if (route === "POST points/query") return reply(res, { points: [] });
       if (route === "POST points/query/batch") return reply(res, (body as { searches: unknown[] }).searches.map(() => ({ points: [] })));
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `unexpected ${route}` } }));
     });
   });
-  return { server, requests, dropIndexes: (name: string) => indexes.delete(name), raceIndexes: (on: boolean) => void (racing = on) };
+  return {
+    server,
+    requests,
+    dropIndexes: (name: string) => indexes.delete(name),
+    raceIndexes: (on: boolean) => void (racing = on),
+    beforeCount: (name: string, act: () => void) => void countHooks.set(name, act),
+    put: (name: string, added: Point[]) => {
+      for (const point of added) collections.get(name)?.set(point.id, point);
+    },
+  };
 }
 
 describe("requests the Qdrant engine sends", () => {
-  const { server, requests, dropIndexes, raceIndexes } = recordingQdrant();
+  const { server, requests, dropIndexes, raceIndexes, beforeCount, put } = recordingQdrant();
   let store: QdrantKnowledgeStore;
   const signature = { modelId: "all-MiniLM-L6-v2-int8", sha256: "a".repeat(64), dimension: 4 };
   const { document, chunks } = makeDocument("docs", "guide/wal.md", [{ text: "WAL segments are archived." }], { acl: ["eng"] }, 4);
@@ -200,6 +219,30 @@ describe("requests the Qdrant engine sends", () => {
     expect(indexed("/collections/t_halfway/index")).toEqual(["acl", "tags", "documentId", "generation"]);
     expect(indexed("/collections/t_stale/index")).toEqual(["collection", "acl", "tags", "documentId", "generation"]);
     for (const name of ["halfway", "stale"]) expect(await store.getCollection(name)).toMatchObject({ name, chunkCount: 0 });
+  });
+
+  it("keeps a collection whose record another process wrote while this one looked at it", async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await fetch(`${url}/collections/t_live`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } }) });
+    // The other process writes its record, then its first chunk, between this one's record read and its count.
+    beforeCount("t_live", () => {
+      put("t__meta", [collectionRecordPoint("live", signature, "2026-11-24T00:00:00.000Z") as Point]);
+      put("t_live", [{ id: "chunk-1", payload: { text: "written by the other process" } }]);
+    });
+    const from = requests.length;
+    expect(await store.ensureCollection("live", signature)).toMatchObject({ name: "live", createdAt: "2026-11-24T00:00:00.000Z" });
+    expect(requests.slice(from).filter((r) => r.method === "DELETE" || r.path.endsWith("/points/delete"))).toEqual([]);
+  });
+
+  it("leaves a record-less empty collection (a create in flight) when deleting, and drops one that holds points", async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const layout = JSON.stringify({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } });
+    for (const name of ["t_inflight", "t_orphan"]) await fetch(`${url}/collections/${name}`, { method: "PUT", headers: { "content-type": "application/json" }, body: layout });
+    put("t_orphan", [{ id: "p1", payload: { text: "stale" } }]);
+    const from = requests.length;
+    expect(await store.deleteCollection("inflight")).toBe(false);
+    expect(await store.deleteCollection("orphan")).toBe(false);
+    expect(requests.slice(from).filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual(["/collections/t_orphan"]);
   });
 
   it("takes an index another process made first as made", async () => {
