@@ -354,6 +354,8 @@ class QdrantStore implements QdrantKnowledgeStore {
     const qname = this.qdrantCollectionName(name);
     // Without a record, an empty Qdrant collection of this name is another process's create in flight: left alone.
     if (!record && (await this.#isEmptyChunkCollection(qname).catch(ignoreNotFound(false)))) return false;
+    // A create that finished meanwhile (record, then chunks) is not a leftover either.
+    if (!record && (await this.#collectionRecord(name))) return false;
     // Document records before the Qdrant collection: a delete stopped in between leaves a leftover
     // collection, which the next create drops with any stale records.
     await this.#call("delete document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));

@@ -245,6 +245,19 @@ describe("requests the Qdrant engine sends", () => {
     expect(requests.slice(from).filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual(["/collections/t_orphan"]);
   });
 
+  it("does not delete a collection whose create finished while the delete looked at it", async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await fetch(`${url}/collections/t_finishing`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } }) });
+    beforeCount("t_finishing", () => {
+      put("t__meta", [collectionRecordPoint("finishing", signature, "2026-11-24T00:00:00.000Z") as Point]);
+      put("t_finishing", [{ id: "chunk-1", payload: { text: "just written" } }]);
+    });
+    const from = requests.length;
+    expect(await store.deleteCollection("finishing")).toBe(false);
+    expect(requests.slice(from).filter((r) => r.method === "DELETE" || r.path.endsWith("/points/delete"))).toEqual([]);
+    expect(await store.getCollection("finishing")).toMatchObject({ name: "finishing" });
+  });
+
   it("takes an index another process made first as made", async () => {
     raceIndexes(true);
     try {
