@@ -200,15 +200,25 @@ describe("requests the Qdrant engine sends", () => {
     expect(indexCalls().slice(before)).toEqual(["kind", "collection"]);
   });
 
-  it("takes over an empty record-less collection of the right layout (another process creating it), and drops one holding points", async () => {
+  /** A Qdrant collection with Lore's chunk layout, made as another process would make it (not through the store). */
+  const chunkCollection = async (qname: string, indexed: string[] = []) => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const raw = (method: string, path: string, body: unknown) =>
-      fetch(`${url}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const layout = { vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } };
-    await raw("PUT", "/collections/t_halfway", layout);
-    await raw("PUT", "/collections/t_halfway/index?wait=true", { field_name: "collection", field_schema: "keyword" });
-    await raw("PUT", "/collections/t_stale", layout);
-    await raw("PUT", "/collections/t_stale/points?wait=true", { points: [{ id: "p1", payload: { text: "stale" } }] });
+    const send = (path: string, body: unknown) => fetch(`${url}${path}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    await send(`/collections/${qname}`, { vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } });
+    for (const field_name of indexed) await send(`/collections/${qname}/index?wait=true`, { field_name, field_schema: "keyword" });
+  };
+  /** Another process finishing its create (record, then a first chunk) just before this one counts the collection's points. */
+  const finishCreateBeforeCount = (name: string) =>
+    beforeCount(`t_${name}`, () => {
+      put("t__meta", [collectionRecordPoint(name, signature, "2026-11-24T00:00:00.000Z") as Point]);
+      put(`t_${name}`, [{ id: "chunk-1", payload: { text: "written by the other process" } }]);
+    });
+  const deletes = (from: number) => requests.slice(from).filter((r) => r.method === "DELETE" || r.path.endsWith("/points/delete"));
+
+  it("takes over an empty record-less collection of the right layout (another process creating it), and drops one holding points", async () => {
+    await chunkCollection("t_halfway", ["collection"]);
+    await chunkCollection("t_stale");
+    put("t_stale", [{ id: "p1", payload: { text: "stale" } }]);
     const from = requests.length;
     await store.ensureCollection("halfway", signature);
     await store.ensureCollection("stale", signature);
@@ -222,22 +232,16 @@ describe("requests the Qdrant engine sends", () => {
   });
 
   it("keeps a collection whose record another process wrote while this one looked at it", async () => {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await fetch(`${url}/collections/t_live`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } }) });
-    // The other process writes its record, then its first chunk, between this one's record read and its count.
-    beforeCount("t_live", () => {
-      put("t__meta", [collectionRecordPoint("live", signature, "2026-11-24T00:00:00.000Z") as Point]);
-      put("t_live", [{ id: "chunk-1", payload: { text: "written by the other process" } }]);
-    });
+    await chunkCollection("t_live");
+    finishCreateBeforeCount("live");
     const from = requests.length;
     expect(await store.ensureCollection("live", signature)).toMatchObject({ name: "live", createdAt: "2026-11-24T00:00:00.000Z" });
-    expect(requests.slice(from).filter((r) => r.method === "DELETE" || r.path.endsWith("/points/delete"))).toEqual([]);
+    expect(deletes(from)).toEqual([]);
   });
 
   it("leaves a record-less empty collection (a create in flight) when deleting, and drops one that holds points", async () => {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const layout = JSON.stringify({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } });
-    for (const name of ["t_inflight", "t_orphan"]) await fetch(`${url}/collections/${name}`, { method: "PUT", headers: { "content-type": "application/json" }, body: layout });
+    await chunkCollection("t_inflight");
+    await chunkCollection("t_orphan");
     put("t_orphan", [{ id: "p1", payload: { text: "stale" } }]);
     const from = requests.length;
     expect(await store.deleteCollection("inflight")).toBe(false);
@@ -246,15 +250,11 @@ describe("requests the Qdrant engine sends", () => {
   });
 
   it("does not delete a collection whose create finished while the delete looked at it", async () => {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await fetch(`${url}/collections/t_finishing`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } }) });
-    beforeCount("t_finishing", () => {
-      put("t__meta", [collectionRecordPoint("finishing", signature, "2026-11-24T00:00:00.000Z") as Point]);
-      put("t_finishing", [{ id: "chunk-1", payload: { text: "just written" } }]);
-    });
+    await chunkCollection("t_finishing");
+    finishCreateBeforeCount("finishing");
     const from = requests.length;
     expect(await store.deleteCollection("finishing")).toBe(false);
-    expect(requests.slice(from).filter((r) => r.method === "DELETE" || r.path.endsWith("/points/delete"))).toEqual([]);
+    expect(deletes(from)).toEqual([]);
     expect(await store.getCollection("finishing")).toMatchObject({ name: "finishing" });
   });
 
