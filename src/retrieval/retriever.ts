@@ -106,7 +106,7 @@ export class Retriever {
     if (mode !== "dense") {
       // Dense search ignores the vector's absence only for BM25 mode, where none is computed.
       const vector = new Float32Array(this.embedder.dimension);
-      bm25Hits = await this.store.searchBm25({ ...base, text: bm25QueryText(query), vector });
+      bm25Hits = await this.store.searchBm25({ ...base, text: bm25QueryText(query), vector, ...(mode === "hybrid" ? { onlyInformative: true } : {}) });
     }
     throwIfAborted(signal);
 

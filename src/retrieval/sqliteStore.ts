@@ -33,6 +33,10 @@ import type {
 } from "./types.js";
 import { binaryBits, quantizeBinary, vectorToBlob } from "./vectorCodec.js";
 
+const MIN_CHUNKS_FOR_ZERO_IDF = 20;
+/** Above any sum of clamped IDFs (1e-6 per term, times a term-frequency factor below 3), below any real one. */
+const ZERO_IDF_SCORE = 1e-4;
+
 export interface SqliteStoreOptions {
   /** Database file; created with its folder when missing. ":memory:" works for throwaway stores. */
   path: string;
@@ -388,7 +392,7 @@ class SqliteStore implements SqliteKnowledgeStore {
   async searchBm25(query: StoreQuery): Promise<SearchHit[]> {
     const row = this.#queryCollection(query, false);
     if (!row) return [];
-    const ranked = this.#bm25Ranked(row, query.text, query.limit, query.filter);
+    const ranked = this.#bm25Ranked(row, query.text, query.limit, query.filter, query.onlyInformative);
     return this.#hits(row.name, ranked.map((r, i) => ({ id: r.id, score: { bm25: r.score, bm25Rank: i + 1, fused: r.score } })));
   }
 
@@ -397,7 +401,7 @@ class SqliteStore implements SqliteKnowledgeStore {
     if (!row) return [];
     const depth = Math.max(query.limit, this.#hybridDepth);
     const dense = this.#denseRanked(row, query.vector, depth, query.filter);
-    const bm25 = this.#bm25Ranked(row, query.text, depth, query.filter);
+    const bm25 = this.#bm25Ranked(row, query.text, depth, query.filter, true);
     const fused = fuseRrf(dense, bm25).slice(0, query.limit);
     return this.#hits(
       row.name,
@@ -440,7 +444,7 @@ class SqliteStore implements SqliteKnowledgeStore {
     ).all(vectorToBlob(vector), row.id, ...condition.params, limit) as RankedId[];
   }
 
-  #bm25Ranked(row: CollectionRow, text: string, limit: number, filter: SearchFilter | undefined): RankedId[] {
+  #bm25Ranked(row: CollectionRow, text: string, limit: number, filter: SearchFilter | undefined, onlyInformative = false): RankedId[] {
     const match = ftsMatchExpression(this.#informativeTerms(row, text));
     if (match === undefined) return [];
     const fts = ftsTable(row.id);
@@ -450,7 +454,12 @@ class SqliteStore implements SqliteKnowledgeStore {
       ? `SELECT ${fts}.rowid AS id, -bm25(${fts}) AS score FROM ${fts} JOIN chunks c ON c.rowid = ${fts}.rowid
          WHERE ${fts} MATCH ? AND ${condition.sql} ORDER BY bm25(${fts}) LIMIT ?`
       : `SELECT rowid AS id, -bm25(${fts}) AS score FROM ${fts} WHERE ${fts} MATCH ? ORDER BY rank LIMIT ?`;
-    return this.#stmt(sql).all(match, ...condition.params, limit) as RankedId[];
+    const ranked = this.#stmt(sql).all(match, ...condition.params, limit) as RankedId[];
+    // When every matching term sits in half or more of the chunks, FTS5 clamps their IDF to 1e-6 and the
+    // ranking only measures chunk length; fused with the dense list it would outvote it ("What is Lore?"
+    // over Lore's own docs, where every chunk says "Lore"). Below a few dozen chunks, such a term can still be a topic.
+    if (onlyInformative && (ranked[0]?.score ?? 0) < ZERO_IDF_SCORE && this.#chunkTotal(row) >= MIN_CHUNKS_FOR_ZERO_IDF) return [];
+    return ranked;
   }
 
   /**
@@ -463,7 +472,7 @@ class SqliteStore implements SqliteKnowledgeStore {
     const terms = ftsTerms(text);
     if (terms.length < 2) return terms;
     const minimum = this.#commonTermMinChunks;
-    const total = this.#stmt("SELECT coalesce(sum(chunk_count), 0) FROM documents WHERE collection_id = ?").pluck().get(row.id) as number;
+    const total = this.#chunkTotal(row);
     const frequency = this.#stmt(`SELECT doc FROM ${ftsVocabTable(row.id)} WHERE term = ?`).pluck();
     if (total < minimum) return terms;
     const kept = terms.filter((term) => {
@@ -471,6 +480,10 @@ class SqliteStore implements SqliteKnowledgeStore {
       return chunks * 2 < total || chunks < minimum;
     });
     return kept.length > 0 ? kept : terms;
+  }
+
+  #chunkTotal(row: CollectionRow): number {
+    return this.#stmt("SELECT coalesce(sum(chunk_count), 0) FROM documents WHERE collection_id = ?").pluck().get(row.id) as number;
   }
 
   #hits(collection: string, ranked: Array<{ id: number; score: SearchHit["score"] }>): SearchHit[] {

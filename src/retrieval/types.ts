@@ -84,6 +84,11 @@ export interface StoreQuery {
   vector: Float32Array;
   limit: number;
   filter?: SearchFilter;
+  /**
+   * For BM25 as one list of a fusion: no hits when every matching term is in half or more of the chunks
+   * (the ranking then only measures chunk length). A word lookup leaves it off: it asks whether a word occurs at all.
+   */
+  onlyInformative?: boolean;
 }
 
 export interface ScoreParts {

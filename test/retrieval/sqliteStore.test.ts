@@ -108,6 +108,26 @@ describe("SqliteKnowledgeStore specifics", () => {
     await store.close();
   });
 
+  it("finds nothing by BM25 when every query term is in half the chunks or more, so hybrid follows the dense list", async () => {
+    const store = await openSqliteStore({ path: join(dir, "zero-idf.db") });
+    await store.ensureCollection("c", signature);
+    for (let i = 0; i < 24; i++) {
+      const d = makeDocument("c", `d${i}.md`, [{ text: `Lore chapter ${i} covers topic${i}.`, seed: 900 + i }]);
+      await store.replaceDocument(d.document, d.chunks);
+    }
+    const query = (text: string) => ({ collection: "c", text, vector: unitVector(907), limit: 3 });
+    // "Lore" is in every chunk: FTS5's bm25() gives it no IDF, and its ranking would only measure chunk length.
+    expect(await store.searchBm25({ ...query("What is Lore?"), onlyInformative: true })).toEqual([]);
+    // A lookup of the word itself still finds it.
+    expect((await store.searchBm25(query("Lore"))).length).toBe(3);
+    const [best] = await store.searchHybrid(query("What is Lore?"));
+    expect(best).toMatchObject({ documentId: "d7.md" });
+    expect(best?.score.bm25Rank).toBeUndefined();
+    // A term that tells chunks apart keeps the lexical list.
+    expect((await store.searchBm25(query("Lore topic12")))[0]?.documentId).toBe("d12.md");
+    await store.close();
+  });
+
   it("rejects vectors of the wrong dimension with BAD_REQUEST", async () => {
     const store = await openSqliteStore({ path: join(dir, "dims.db") });
     await store.ensureCollection("c", signature);
