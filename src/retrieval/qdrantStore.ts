@@ -173,12 +173,16 @@ class QdrantStore implements QdrantKnowledgeStore {
    * are made at the next start. Only missing ones: Qdrant does not promise that creating an index twice is harmless.
    */
   async #ensurePayloadIndexes(name: string, keywordFields: readonly string[], why: "repairing" | "taking over" = "repairing"): Promise<void> {
-    const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
-    const indexed = info.payload_schema ?? {};
-    for (const field of keywordFields.filter((f) => !(f in indexed))) {
+    const indexed = await this.#indexedFields(name);
+    for (const field of keywordFields.filter((f) => !indexed.has(f))) {
       if (why === "repairing") this.#logger.warn({ qdrantCollection: name, field }, "indexing a payload field a stopped process left unindexed");
       await this.#indexPayloadField(name, field);
     }
+  }
+
+  async #indexedFields(name: string): Promise<Set<string>> {
+    const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
+    return new Set(Object.keys(info.payload_schema ?? {}));
   }
 
   /**
@@ -193,8 +197,7 @@ class QdrantStore implements QdrantKnowledgeStore {
       const status = (error as { status?: unknown }).status;
       if (status !== 400 && status !== 409) throw toLoreError(error, this.url, `index payload field ${field}`);
       for (let attempt = 0; attempt < INDEX_RACE_CHECKS; attempt++) {
-        const info = await this.#call("read a collection's indexes", (c) => c.getCollection(name));
-        if (field in (info.payload_schema ?? {})) return;
+        if ((await this.#indexedFields(name)).has(field)) return;
         await new Promise((resolve) => setTimeout(resolve, INDEX_RACE_WAIT_MS));
       }
       throw toLoreError(error, this.url, `index payload field ${field}`);
@@ -352,10 +355,12 @@ class QdrantStore implements QdrantKnowledgeStore {
       );
     }
     const qname = this.qdrantCollectionName(name);
-    // Without a record, an empty Qdrant collection of this name is another process's create in flight: left alone.
-    if (!record && (await this.#isEmptyChunkCollection(qname).catch(ignoreNotFound(false)))) return false;
-    // A create that finished meanwhile (record, then chunks) is not a leftover either.
-    if (!record && (await this.#collectionRecord(name))) return false;
+    if (!record) {
+      // Without a record, an empty Qdrant collection of this name is another process's create in flight: left alone.
+      if (await this.#isEmptyChunkCollection(qname).catch(ignoreNotFound(false))) return false;
+      // A create that finished meanwhile (record, then chunks) is not a leftover either.
+      if (await this.#collectionRecord(name)) return false;
+    }
     // Document records before the Qdrant collection: a delete stopped in between leaves a leftover
     // collection, which the next create drops with any stale records.
     await this.#call("delete document records", (c) => c.delete(this.metaCollectionName, { wait: true, filter: recordFilter("document", name) }));

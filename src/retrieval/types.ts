@@ -87,6 +87,8 @@ export interface StoreQuery {
   /**
    * For BM25 as one list of a fusion: no hits when every matching term is in half or more of the chunks
    * (the ranking then only measures chunk length). A word lookup leaves it off: it asks whether a word occurs at all.
+   * Only the embedded store honours it: FTS5 clamps such terms' IDF to 1e-6, which tells them apart; Qdrant's IDF
+   * for them is small but not clamped, so the Qdrant store ignores it.
    */
   onlyInformative?: boolean;
 }
