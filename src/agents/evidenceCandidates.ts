@@ -33,6 +33,10 @@ export interface CandidateOptions {
   minChars?: number;
 }
 
+// A table-of-contents or index entry ("xts_aes256_encrypt_message(struct . . . . . . 44"): a pointer to a
+// page, with no statement to quote.
+const LEADER_DOTS = /(?:\.\s?){5,}\s*\d*\s*$/;
+
 /**
  * Cuts the retrieved chunks into located sentences. Overlapping chunks repeat sentences, so a
  * sentence is keyed by (document, start): it keeps the best rank and every step that found it.
@@ -57,7 +61,7 @@ export function buildCandidates(steps: readonly StepHits[], options: CandidateOp
         const candidate: EvidenceCandidate = { id: 0, text: span.text, start: span.start, end: span.end, hit, chunkRank: rank, stepIds: [step.stepId], indexInChunk, siblings };
         siblings.push(candidate);
         byKey.set(key, candidate);
-        if (span.text.length >= minChars) out.push(candidate);
+        if (span.text.length >= minChars && !LEADER_DOTS.test(span.text)) out.push(candidate);
       });
     });
   }

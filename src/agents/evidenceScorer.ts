@@ -54,7 +54,7 @@ export interface ScoreInput {
 
 // Questions that ask for something to type or set, or for a number; the cue is the question's own wording, not the corpus.
 const ASKS_FOR_CODE = /\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:commands?|options?|flags?|files?|director(?:y|ies)|paths?|settings?|directives?|parameters?|packages?|tools?|programs?|utilit(?:y|ies)|selectors?|variables?|syntax|lines?|keys?)\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:calls?|functions?|methods?|class(?:es)?|handlers?|arguments?|switch(?:es)?|fields?|macros?|constants?|hooks?|APIs?)\b|\bhow\s+(?:do|can|should|would|could|must)\s+(?:i|we|you|one)\b|\bwhere\s+(?:do|can|should|would|must)\s+(?:i|we|you|one)\b|\bwhat\s+(?:do|can|should|would|must)\s+(?:i|we|you|one)\s+(?:add|put|write|type|set|run|use|change|edit|enter|specify|configure|call|pass|do)\b/i;
-const ASKS_FOR_NUMBER = /\bhow\s+(?:many|much|long|often|big|large|old|soon|far)\b|\b(?:is|are)\s+there\s+(?:an?\s+|any\s+)?(?:(?!to\b|ways?\b)[\w-]+\s+){0,2}(?:max|maximum|minimum|limit|limits|cap|upper bound|lower bound)\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(?:port|number|size|percentage|version|value|priority|limit|timeout|interval|delay|amount|count|age)s?\b/i;
+const ASKS_FOR_NUMBER = /\bhow\s+(?:many|much|long|often|big|large|old|soon|far)\b|\b(?:is|are)\s+there\s+(?:an?\s+|any\s+)?(?:(?!to\b|ways?\b)[\w-]+\s+){0,2}(?:max|maximum|minimum|limit|limits|cap|upper bound|lower bound)\b|\b(?:which|what)\s+(?:(?:is|are|was)\s+)?(?:[\w'’-]+\s+){0,3}(?:port|number|size|percentage|version|value|priority|limit|cap|timeout|interval|delay|amount|count|age|depth|width|height|year|compression level|(?:exit|return|status|error) (?:code|status))s?\b|\bwhat\s+(?:is|are|was)\s+the\s+(?:largest|smallest|longest|shortest|highest|lowest|biggest|deepest|maximum|minimum|max|min)(?![\w-])/i;
 // A shell prompt ("# ", "$ ") then a lower-case command name; "# Sample configuration" is a comment.
 const CODE_LINE = /^[#$]\s+[a-z][\w.+-]*(?:\s+(?:-|\/|[\w.:=+-]+$|[\w.:=+-]+\s+\S+$)|$)/;
 // An option ("-u", "--search"), a setting ("net.ifnames=0") or a scoped name ("Acquire::http::proxy"); bare names with digits ("wlan0") and log timestamps are not commands.
@@ -65,7 +65,9 @@ const OUTPUT_LINE = /^(?:\p{L}{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|^\d{4}-\d\d-\d
 const NUMBER = /^[+-]?\d+(?:[.,]\d+)?(?:%|[kmgtp]i?b|bytes?|[mµun]?s|secs?|min|mins|h|hrs?|d|days?|x|k)?$/i;
 // Digits after a leading zero are a code, not a quantity: a file mode ("from 0644 to 0666"), a zero-padded field.
 const CODE_NUMBER = /^0\d/;
-const isQuantity = (token: string): boolean => NUMBER.test(token) && !CODE_NUMBER.test(token);
+// A level set as a digit option ("gzip -7c", "xz -9"): the digit is the quantity.
+const DIGIT_OPTION = /^-\d[a-z]?$/i;
+const isQuantity = (token: string): boolean => (NUMBER.test(token) && !CODE_NUMBER.test(token)) || DIGIT_OPTION.test(token);
 // Quantities written as words ("retries twice", "one day"): an answer to "how many" need not use digits.
 const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|twice|thrice|dozen|half|unlimited|infinite|infinity|no limit)\b/i;
 

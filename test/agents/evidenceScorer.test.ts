@@ -111,6 +111,25 @@ describe("scoreCandidates answer form", () => {
     expect(statesFreshNumber(days, "Build man-db as in mode (1) and install the binaries.")).toBe(false);
     expect(statesFreshNumber(days, "Cat pages are kept for 7 days.")).toBe(true);
     expect(statesFreshNumber("How much of the cache is kept?", "A ratio of 0.5 is kept.")).toBe(true);
+    // A level set as a digit option is the quantity asked for.
+    expect(statesFreshNumber("At which gzip compression level are cat files compressed?", "Cat files are compressed with gzip -7c.")).toBe(true);
+  });
+
+  it("recognises a quantity asked for with a possessive, a superlative or an exit code", () => {
+    expect(asksForNumber("What is libpng's default limit on width and height, and which call raises it?")).toBe(true);
+    expect(asksForNumber("I added Experimental to sources.list. What default APT pin priority do its packages get?")).toBe(true);
+    expect(asksForNumber("What is the largest stack-trace depth Valgrind lets me ask for?")).toBe(true);
+    expect(asksForNumber("What is the shortest input the XTS functions accept?")).toBe(true);
+    expect(asksForNumber("Which exit code does Node use in that case?")).toBe(true);
+    expect(asksForNumber("In /etc/inetd.conf, what is the default cap on connections per minute?")).toBe(true);
+    // A name is asked for, not a quantity.
+    expect(asksForNumber("What is the largest-scale deployment guide called?")).toBe(false);
+    expect(asksForNumber("Which log level shows debug messages?")).toBe(false);
+  });
+
+  it("leaves table-of-contents and index entries out of the candidates: they point to a page and state nothing", () => {
+    const text = "xts_aes256_encrypt_message(struct . . . . . . . . . 44\nXTS always uses a fixed blocksize of 128 bit (16 bytes) length.";
+    expect(buildCandidates([{ stepId: 1, hits: [hit("nettle.pdf", 0, text)] }]).map((c) => c.text)).toEqual(["XTS always uses a fixed blocksize of 128 bit (16 bytes) length."]);
   });
 
   it("damps a question the document asks (a FAQ entry's title): it restates a question, it answers none", () => {
