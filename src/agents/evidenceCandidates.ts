@@ -37,6 +37,10 @@ export interface CandidateOptions {
 // page, with no statement to quote.
 const LEADER_DOTS = /(?:\.\s?){5,}\s*\d*\s*$/;
 
+// A Markdown heading inside a chunk of merged tiny sections ("## Reset the knowledge store") names a
+// section, it states nothing. One "#" is left alone: it is also a root shell prompt ("# journalctl -u ssh").
+const MARKDOWN_HEADING = /^#{2,6}\s+\S[^\n]*$/;
+
 /**
  * Cuts the retrieved chunks into located sentences. Overlapping chunks repeat sentences, so a
  * sentence is keyed by (document, start): it keeps the best rank and every step that found it.
@@ -61,7 +65,7 @@ export function buildCandidates(steps: readonly StepHits[], options: CandidateOp
         const candidate: EvidenceCandidate = { id: 0, text: span.text, start: span.start, end: span.end, hit, chunkRank: rank, stepIds: [step.stepId], indexInChunk, siblings };
         siblings.push(candidate);
         byKey.set(key, candidate);
-        if (span.text.length >= minChars && !LEADER_DOTS.test(span.text)) out.push(candidate);
+        if (span.text.length >= minChars && !LEADER_DOTS.test(span.text) && !MARKDOWN_HEADING.test(span.text)) out.push(candidate);
       });
     });
   }

@@ -61,19 +61,22 @@ function mergedPath(first: string[], second: string[]): string[] {
 }
 
 function mergeSmallSections(sections: Span[], minChars: number, maxChars: number): Span[] {
-  const merged: Span[] = [];
+  const merged: (Span & { siblings: boolean })[] = [];
   for (const section of sections) {
     const last = merged[merged.length - 1];
     const small = (s: Span): boolean => s.end - s.start < minChars;
     if (last && (small(last) || small(section)) && section.end - last.start <= maxChars) {
       // A tiny section merged into a substantial one takes that one's path; two tiny ones share theirs.
-      const headingPath = !small(last) ? last.headingPath : !small(section) ? section.headingPath : mergedPath(last.headingPath, section.headingPath);
-      merged[merged.length - 1] = { start: last.start, end: section.end, headingPath };
+      // Sections already merged as siblings hold text of several headings: only the path they all share is true of it.
+      const shared = last.siblings ? commonPrefix(last.headingPath, section.headingPath) : mergedPath(last.headingPath, section.headingPath);
+      const headingPath = !small(last) ? last.headingPath : !small(section) ? section.headingPath : shared;
+      const siblings = last.siblings || shared.length < section.headingPath.length;
+      merged[merged.length - 1] = { start: last.start, end: section.end, headingPath, siblings };
     } else {
-      merged.push(section);
+      merged.push({ ...section, siblings: false });
     }
   }
-  return merged;
+  return merged.map(({ siblings: _, ...span }) => span);
 }
 
 /** Best place to end a chunk in (min, max]: paragraph break, then line break, sentence end, word gap. */

@@ -127,6 +127,15 @@ describe("scoreCandidates answer form", () => {
     expect(asksForNumber("Which log level shows debug messages?")).toBe(false);
   });
 
+  it("leaves Markdown heading lines of merged sections out of the candidates, but not a root shell prompt", () => {
+    const text = "Lore stores its data in one file.\n\n## Reset the knowledge store\n\nStop Lore and delete data/lore.db.\n\n# journalctl -u lore";
+    expect(buildCandidates([{ stepId: 1, hits: [hit("guide.md", 0, text)] }]).map((c) => c.text)).toEqual([
+      "Lore stores its data in one file.",
+      "Stop Lore and delete data/lore.db.",
+      "# journalctl -u lore",
+    ]);
+  });
+
   it("leaves table-of-contents and index entries out of the candidates: they point to a page and state nothing", () => {
     const text = "xts_aes256_encrypt_message(struct . . . . . . . . . 44\nXTS always uses a fixed blocksize of 128 bit (16 bytes) length.";
     expect(buildCandidates([{ stepId: 1, hits: [hit("nettle.pdf", 0, text)] }]).map((c) => c.text)).toEqual(["XTS always uses a fixed blocksize of 128 bit (16 bytes) length."]);

@@ -77,6 +77,12 @@ describe("chunkDocument", () => {
     expect(chunks.map((c) => [c.headingPath, c.text])).toEqual([[["Ops"], "Alpha.\n\nB\n\nBeta."]]);
   });
 
+  it("gives three tiny sibling sections the path they share, not the last one's", () => {
+    const doc = htmlToDocument("<h1>Guide</h1><h2>Intro</h2><p>This guide covers setup.</p><h2>ERROR_CODE_ONE</h2><p>This error means the disk is full.</p><h2>Cleaning up</h2><p>Delete old logs.</p>");
+    const chunks = chunkDocument(doc, { chunkSize: 500 });
+    expect(chunks.map((c) => c.headingPath)).toEqual([["Guide"]]);
+  });
+
   it("never crosses a heading boundary unless sections are tiny", () => {
     const body = Array.from({ length: 5 }, (_, i) => sentence(i)).join(" ");
     const html = `<h1>Backup</h1><p>${body}</p><h2>WAL</h2><p>${body}</p><h2>Tiny</h2><p>Short.</p><h2>Other</h2><p>${body}</p>`;
