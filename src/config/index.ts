@@ -2,10 +2,17 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { LoreError } from "../errors/index.js";
+import { COLLECTION_NAME_MAX_LENGTH, COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE } from "../retrieval/collectionName.js";
 
-const bool = z
-  .union([z.boolean(), z.string()])
-  .transform((v) => (typeof v === "boolean" ? v : !["0", "false", "no", "off", ""].includes(v.toLowerCase())));
+// A switch is on or off; anything else ("maybe", "ture") is refused rather than read as on.
+const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === "boolean") return v;
+  const word = v.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(word)) return true;
+  if (["0", "false", "no", "off"].includes(word)) return false;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected one of true, false, 1, 0, yes, no, on, off (got "${v}")` });
+  return z.NEVER;
+});
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
   .string()
@@ -34,7 +41,7 @@ const configSchema = z.object({
   qdrantUrl: z.string().url().optional(),
   qdrantApiKey: z.string().optional(),
   knowledgeDir: z.string().default("./knowledge"),
-  defaultCollection: z.string().default("default"),
+  defaultCollection: z.string().max(COLLECTION_NAME_MAX_LENGTH).regex(COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE).default("default"),
   apiKeys: list.default(""),
   verifyMode: z.enum(["drop", "flag"]).default("drop"),
   planner: z.enum(["auto", "model", "rules"]).default("auto"),
@@ -109,7 +116,11 @@ export function loadConfig(overrides: Partial<z.input<typeof configSchema>> = {}
       envNameOf.set(key, name);
     }
   }
-  const parsed = configSchema.safeParse({ ...raw, ...overrides });
+  const parsed = configSchema
+    .superRefine((c, ctx) => {
+      if (c.chunkOverlap >= c.chunkSize) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["chunkOverlap"], message: `must be smaller than the chunk size (${c.chunkSize})` });
+    })
+    .safeParse({ ...raw, ...overrides });
   if (!parsed.success) {
     // Name the environment variable the user actually set, not only the internal key.
     const problems = parsed.error.issues
@@ -119,7 +130,7 @@ export function loadConfig(overrides: Partial<z.input<typeof configSchema>> = {}
         return `${name ? `${name} (${key})` : key}: ${i.message}`;
       })
       .join("; ");
-    throw new LoreError("BAD_REQUEST", `Invalid configuration: ${problems}`);
+    throw new LoreError("CONFIG_INVALID", `Invalid configuration: ${problems}`);
   }
   const config = parsed.data;
   return {

@@ -15,6 +15,8 @@ export const ErrorCodes = {
   OVERLOADED: 503,
   STORE_UNAVAILABLE: 503,
   TIMEOUT: 504,
+  /** A setting Lore refuses at start; never an HTTP answer. */
+  CONFIG_INVALID: 500,
   INTERNAL: 500,
 } as const;
 

@@ -1,5 +1,6 @@
 import { z } from "zod/v4";
 import { LoreError } from "../errors/index.js";
+import { COLLECTION_NAME_MAX_LENGTH, COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE } from "../retrieval/index.js";
 
 /**
  * Request schemas of the HTTP and WebSocket API. The same objects validate input and produce the
@@ -10,8 +11,8 @@ import { LoreError } from "../errors/index.js";
 const collectionName = z
   .string()
   .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "collection names use letters, digits, '_', '.', '-' and start with a letter or digit")
+  .max(COLLECTION_NAME_MAX_LENGTH)
+  .regex(COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE)
   .describe("Collection name; defaults to the server's default collection (LORE_DEFAULT_COLLECTION).");
 
 export const askOptionsSchema = z

@@ -19,4 +19,18 @@ describe("loadConfig", () => {
     expect(() => loadConfig({}, { LORE_ABSTAIN_MIN_SIMILARITY: "2" })).toThrow(/LORE_ABSTAIN_MIN_SIMILARITY \(abstainMinSimilarity\)/);
     expect(() => loadConfig({}, { LORE_PLANNER: "sometimes" })).toThrow(/planner/);
   });
+
+  it("refuses a switch that is neither on nor off, an overlap as long as a chunk and a collection name the API would refuse", () => {
+    expect(() => loadConfig({}, { LORE_AUTO_PULL: "maybe" })).toThrow(/LORE_AUTO_PULL \(autoPull\): expected one of true, false/);
+    expect(loadConfig({}, { LORE_AUTO_PULL: "off" }).autoPull).toBe(false);
+    expect(loadConfig({}, { LORE_AUTO_PULL: "Yes" }).autoPull).toBe(true);
+    expect(() => loadConfig({}, { LORE_CHUNK_OVERLAP: "5000" })).toThrow(/chunkOverlap.*smaller than the chunk size \(800\)/);
+    expect(() => loadConfig({}, { LORE_DEFAULT_COLLECTION: "bad name" })).toThrow(/LORE_DEFAULT_COLLECTION \(defaultCollection\): collection names use/);
+    try {
+      loadConfig({}, { LORE_PLANNER: "sometimes" });
+    } catch (error) {
+      expect((error as { code?: string }).code).toBe("CONFIG_INVALID");
+    }
+    expect.assertions(6);
+  });
 });

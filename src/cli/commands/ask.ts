@@ -4,11 +4,11 @@ import { loadConfig } from "../../config/index.js";
 import { LoreError } from "../../errors/index.js";
 import { createLogger } from "../../logging/index.js";
 import { openLore } from "../../runtime/index.js";
-import type { CliCommand } from "./command.js";
+import { collectionFlag, type CliCommand } from "./command.js";
 import { stderrProgress } from "./runtimeProgress.js";
 
 const flagsSchema = z.object({
-  collection: z.string().min(1).optional(),
+  collection: collectionFlag.optional(),
   json: z.boolean().default(false),
   conversation: z.string().min(1).optional(),
 });

@@ -6,10 +6,10 @@ import { LoreError } from "../../errors/index.js";
 import { loadEmbedder, resolveEmbeddingModel } from "../../inference/index.js";
 import { createLogger } from "../../logging/index.js";
 import { Ingestor, openKnowledgeStore, type IngestProgress, type IngestReport } from "../../retrieval/index.js";
-import type { CliCommand } from "./command.js";
+import { collectionFlag, type CliCommand } from "./command.js";
 
 const flagsSchema = z.object({
-  collection: z.string().min(1).optional(),
+  collection: collectionFlag.optional(),
   tag: z.array(z.string().min(1)).default([]),
   acl: z.array(z.string().min(1)).default([]),
   json: z.boolean().default(false),

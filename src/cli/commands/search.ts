@@ -4,10 +4,10 @@ import { LoreError } from "../../errors/index.js";
 import { loadEmbedder, resolveEmbeddingModel } from "../../inference/index.js";
 import { createLogger } from "../../logging/index.js";
 import { openKnowledgeStore, Retriever, type SearchHit } from "../../retrieval/index.js";
-import type { CliCommand } from "./command.js";
+import { collectionFlag, type CliCommand } from "./command.js";
 
 const flagsSchema = z.object({
-  collection: z.string().min(1).optional(),
+  collection: collectionFlag.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(8),
   mode: z.enum(["hybrid", "dense", "bm25"]).default("hybrid"),
   json: z.boolean().default(false),
