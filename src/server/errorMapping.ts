@@ -20,6 +20,22 @@ interface HttpLibraryError {
   code?: string;
   expose?: boolean;
   message?: string;
+  /** body-parser: the raw body of a parse failure, and the byte limit of a too-large body. */
+  body?: string;
+  limit?: number;
+  /** multer: the form field an error is about. */
+  field?: string;
+}
+
+/** Whether a body that failed strict JSON parsing is JSON after all (a bare null, number or string). */
+function isJsonPrimitive(body: string | undefined): boolean {
+  if (body === undefined) return false;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const STATUS_TO_CODE: Record<number, ErrorCode> = {
@@ -50,9 +66,17 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof ZodError) return { status: 400, code: "BAD_REQUEST", message: describeZodError(error) };
   if (isAbortError(error)) return { status: ErrorCodes.ABORTED, code: "ABORTED", message: "The request was cancelled" };
   const lib = (typeof error === "object" && error !== null ? error : {}) as HttpLibraryError;
-  if (lib.type === "entity.parse.failed") return { status: 400, code: "BAD_REQUEST", message: `Malformed JSON body: ${lib.message ?? ""}`.trim() };
-  if (lib.type === "entity.too.large" || lib.code === "LIMIT_FILE_SIZE" || lib.code === "LIMIT_FIELD_VALUE") {
-    return { status: 413, code: "PAYLOAD_TOO_LARGE", message: lib.message ?? "Payload too large" };
+  if (lib.type === "entity.parse.failed") {
+    if (isJsonPrimitive(lib.body)) return { status: 400, code: "BAD_REQUEST", message: `The body must be a JSON object, not ${lib.body!.trim().slice(0, 40)}` };
+    return { status: 400, code: "BAD_REQUEST", message: `Malformed JSON body: ${lib.message ?? ""}`.trim() };
+  }
+  if (lib.type === "entity.too.large") {
+    return { status: 413, code: "PAYLOAD_TOO_LARGE", message: `Request body too large: the limit is ${lib.limit ?? "?"} bytes` };
+  }
+  if (lib.code === "LIMIT_FILE_SIZE") return { status: 413, code: "PAYLOAD_TOO_LARGE", message: "File too large (LORE_MAX_UPLOAD_BYTES)" };
+  if (lib.code === "LIMIT_FIELD_VALUE") return { status: 413, code: "PAYLOAD_TOO_LARGE", message: `Form field ${lib.field ? `"${lib.field}" ` : ""}too large: the limit is 8192 bytes` };
+  if (lib.code === "LIMIT_UNEXPECTED_FILE") {
+    return { status: 400, code: "BAD_REQUEST", message: `Unexpected file field${lib.field ? ` "${lib.field}"` : ""}: send one file, in the multipart field named "file"` };
   }
   if (typeof lib.code === "string" && lib.code.startsWith("LIMIT_")) {
     return { status: 400, code: "BAD_REQUEST", message: lib.message ?? "Invalid multipart upload" };

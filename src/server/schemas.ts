@@ -108,3 +108,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   if (!parsed.success) throw new LoreError("BAD_REQUEST", `Invalid ${what}: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }
+
+/** A JSON request body; express.json leaves it undefined when the request does not say it is JSON. */
+export function parseJsonBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+  if (body === undefined) throw new LoreError("BAD_REQUEST", `Invalid ${what}: no JSON body; send one with the header content-type: application/json`);
+  return parseInput(schema, body, what);
+}

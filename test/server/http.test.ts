@@ -75,6 +75,12 @@ describe("bad input is a 4xx JSON error with a stable code, never a 500", () => 
     await expectError(await postJson("/v1/ask", '{"question": "unterminated'), 400, "BAD_REQUEST");
   });
 
+  it("a body that is JSON but no object, and a body sent without the JSON content type, say so", async () => {
+    expect(await expectError(await postJson("/v1/ask", "null"), 400, "BAD_REQUEST")).toBe("The body must be a JSON object, not null");
+    const plain = await fetch(`${url}/v1/ask`, { method: "POST", body: '{"question":"x"}' });
+    expect(await expectError(plain, 400, "BAD_REQUEST")).toContain("content-type: application/json");
+  });
+
   it("wrong types name the field", async () => {
     const message = await expectError(await postJson("/v1/ask", { question: 42 }), 400, "BAD_REQUEST");
     expect(message).toContain("question");
@@ -84,7 +90,7 @@ describe("bad input is a 4xx JSON error with a stable code, never a 500", () => 
   });
 
   it("oversized JSON body", async () => {
-    await expectError(await postJson("/v1/ask", { question: "x".repeat(300_000) }), 413, "PAYLOAD_TOO_LARGE");
+    expect(await expectError(await postJson("/v1/ask", { question: "x".repeat(300_000) }), 413, "PAYLOAD_TOO_LARGE")).toMatch(/the limit is \d+ bytes/);
   });
 
   it("unknown collection", async () => {
@@ -160,7 +166,11 @@ describe("collections and documents", () => {
   it("refuses oversized, unsupported and missing uploads cleanly", async () => {
     const big = new FormData();
     big.set("file", new Blob(["a".repeat(10_000)], { type: "text/plain" }), "big.txt");
-    await expectError(await fetch(`${url}/v1/documents`, { method: "POST", body: big }), 413, "PAYLOAD_TOO_LARGE");
+    expect(await expectError(await fetch(`${url}/v1/documents`, { method: "POST", body: big }), 413, "PAYLOAD_TOO_LARGE")).toContain("the limit is 4096 bytes");
+
+    const misnamed = new FormData();
+    misnamed.set("doc", new Blob(["hello"], { type: "text/plain" }), "a.txt");
+    expect(await expectError(await fetch(`${url}/v1/documents`, { method: "POST", body: misnamed }), 400, "BAD_REQUEST")).toContain('field named "file"');
 
     const exe = new FormData();
     exe.set("file", new Blob([new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03])]), "tool.exe");

@@ -2,14 +2,14 @@ import { Router } from "express";
 import { askOutcome, requireCollection, startAsk, withDeadline, DEADLINE_GRACE_MS, type AskGate } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
 import type { ServerMetrics } from "../metrics.js";
-import { askBodySchema, parseInput, searchBodySchema } from "../schemas.js";
+import { askBodySchema, parseJsonBody, searchBodySchema } from "../schemas.js";
 
 /** POST /v1/ask (whole verified answer as JSON) and POST /v1/search (hybrid retrieval hits). */
 export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics, gate: AskGate): Router {
   const router = Router();
 
   router.post("/v1/ask", async (req, res) => {
-    const body = parseInput(askBodySchema, req.body, "ask request");
+    const body = parseJsonBody(askBodySchema, req.body, "ask request");
     const collection = await requireCollection(deps, body.collection);
     const release = gate.enter();
     const control = startAsk(deps.config.askTimeoutMs + DEADLINE_GRACE_MS);
@@ -41,7 +41,7 @@ export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics, gate: AskGa
   });
 
   router.post("/v1/search", async (req, res) => {
-    const body = parseInput(searchBodySchema, req.body, "search request");
+    const body = parseJsonBody(searchBodySchema, req.body, "search request");
     const collection = await requireCollection(deps, body.collection);
     const hits = await deps.retriever.search({
       collection,

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { LoreError } from "../../errors/index.js";
 import type { ServiceDeps } from "../deps.js";
-import { collectionParamSchema, createCollectionBodySchema, parseInput } from "../schemas.js";
+import { collectionParamSchema, createCollectionBodySchema, parseInput, parseJsonBody } from "../schemas.js";
 
 /** GET/POST /v1/collections, GET/DELETE /v1/collections/:name. */
 export function collectionRoutes(deps: ServiceDeps): Router {
@@ -12,7 +12,7 @@ export function collectionRoutes(deps: ServiceDeps): Router {
   });
 
   router.post("/v1/collections", async (req, res) => {
-    const { name } = parseInput(createCollectionBodySchema, req.body, "collection");
+    const { name } = parseJsonBody(createCollectionBodySchema, req.body, "collection");
     const existed = (await deps.store.getCollection(name)) !== undefined;
     await deps.createCollection(name);
     const info = await deps.store.getCollection(name);

@@ -33,6 +33,10 @@ export function documentRoutes(deps: ServiceDeps): Router {
         next(new LoreError("BAD_REQUEST", `Malformed multipart/form-data body: ${error.message}`, { cause: error }));
         return;
       }
+      if (error instanceof multer.MulterError && error.code === "LIMIT_FILE_SIZE") {
+        next(new LoreError("PAYLOAD_TOO_LARGE", `File too large: the limit is ${deps.config.maxUploadBytes} bytes (LORE_MAX_UPLOAD_BYTES)`, { cause: error }));
+        return;
+      }
       next(error);
     });
   };
