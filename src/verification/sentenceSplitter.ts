@@ -38,6 +38,20 @@ function isBoundaryAfterPunct(text: string, dot: number): { end: number; next: n
   return { end, next };
 }
 
+/**
+ * Whether [start, end) leaves a quotation open that closes soon after, in the same paragraph: a
+ * quoted question ("in \"Our probes cannot reach the daemon. Which port does it listen on?\", …")
+ * is part of its sentence, and cut there both halves are fragments.
+ */
+function insideQuotation(text: string, start: number, end: number): boolean {
+  const span = text.slice(start, end);
+  const straight = (span.match(/"/g) ?? []).length % 2 === 1;
+  const curly = (span.match(/“/g) ?? []).length > (span.match(/”/g) ?? []).length;
+  if (!straight && !curly) return false;
+  const after = text.slice(end, end + 300).split("\n\n", 1)[0]!;
+  return after.includes(curly ? "”" : '"');
+}
+
 function pushTrimmed(out: SentenceSpan[], text: string, start: number, end: number, baseOffset: number): void {
   while (start < end && /\s/.test(text[start]!)) start++;
   while (end > start && /\s/.test(text[end - 1]!)) end--;
@@ -58,7 +72,7 @@ export function splitSentences(text: string, baseOffset = 0): SentenceSpan[] {
     const ch = text[i]!;
     if (ch === "." || ch === "!" || ch === "?") {
       const boundary = isBoundaryAfterPunct(text, i);
-      if (boundary) {
+      if (boundary && !insideQuotation(text, start, boundary.end)) {
         pushTrimmed(out, text, start, boundary.end, baseOffset);
         start = boundary.end;
         i = boundary.end - 1;

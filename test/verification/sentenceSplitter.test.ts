@@ -28,6 +28,17 @@ describe("splitSentences", () => {
     expect(splitSentences(text).map((s) => s.text)).toEqual(["`npx lore models list` shows each model file.", "`npx lore models pull` downloads the missing ones."]);
   });
 
+  it("keeps a quoted question inside its sentence, and still ends a sentence after a closing quote", () => {
+    const text = 'In "Our probes cannot reach the daemon. Which port does it listen on?", Kubernetes is your setting. He said “Stop. Go.” Then he left.';
+    expect(splitSentences(text).map((s) => s.text)).toEqual([
+      'In "Our probes cannot reach the daemon. Which port does it listen on?", Kubernetes is your setting.',
+      "He said “Stop. Go.”",
+      "Then he left.",
+    ]);
+    // An inch mark or a stray quote that never closes does not join the sentences after it.
+    expect(splitSentences('The screen is 24" wide. It weighs little.').map((s) => s.text)).toEqual(['The screen is 24" wide.', "It weighs little."]);
+  });
+
   it("reports exact offsets shifted by the base offset", () => {
     const text = "  First one here.   Second (with a quote) \"ends\". Third?";
     for (const s of splitSentences(text, 100)) expect(text.slice(s.start - 100, s.end - 100)).toBe(s.text);
