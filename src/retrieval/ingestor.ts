@@ -35,6 +35,8 @@ export interface IngestReport {
   /** Chunks written by this run (unchanged documents count 0). */
   chunks: number;
   truncatedChunks: number;
+  /** Files of a folder left out because Lore cannot read their type (dotfiles are not listed). */
+  skipped: string[];
   ms: number;
 }
 
@@ -86,7 +88,7 @@ interface FileJob {
 }
 
 function emptyReport(): IngestReport {
-  return { files: [], added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, chunks: 0, truncatedChunks: 0, ms: 0 };
+  return { files: [], added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, chunks: 0, truncatedChunks: 0, skipped: [], ms: 0 };
 }
 
 function tally(report: IngestReport, result: IngestFileResult): void {
@@ -104,14 +106,14 @@ function idOf(path: string): string {
 const sameList = (a: readonly string[], b: readonly string[]): boolean =>
   JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
-async function listFolder(root: string, dir: string, out: string[]): Promise<void> {
+async function listFolder(root: string, dir: string, out: string[], skipped: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) await listFolder(root, full, out);
-    else if (entry.isFile() && isSupportedFile(entry.name)) out.push(full);
+    if (entry.isDirectory()) await listFolder(root, full, out, skipped);
+    else if (entry.isFile()) (isSupportedFile(entry.name) ? out : skipped).push(full);
   }
 }
 
@@ -158,7 +160,7 @@ export class Ingestor {
     const jobs: FileJob[] = [];
     if (info.isDirectory()) {
       const files: string[] = [];
-      await listFolder(path, path, files);
+      await listFolder(path, path, files, report.skipped);
       for (const file of files) jobs.push({ path: file, documentId: idOf(join(rootId, relative(path, file))) });
     } else {
       jobs.push({ path, documentId: rootId });

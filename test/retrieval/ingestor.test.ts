@@ -56,6 +56,8 @@ describe("Ingestor (SQLite store, all-MiniLM-L6-v2)", () => {
     ]);
     expect(byName["broken.pdf"]).toMatchObject({ status: "failed", error: { code: "PARSE_FAILED" } });
     expect(report).toMatchObject({ added: 7, failed: 1, updated: 0, unchanged: 0, deleted: 0 });
+    // A file of a type Lore cannot read is reported as skipped; a dotfile is not listed at all.
+    expect(report.skipped).toEqual([join(folder, "image.png")]);
     expect(report.chunks).toBe(report.files.reduce((n, f) => n + f.chunks, 0));
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(progress.every((p) => p.total === 8)).toBe(true);

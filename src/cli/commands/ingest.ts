@@ -20,6 +20,10 @@ function summary(report: IngestReport, collection: string): string {
   const lines = report.files
     .filter((f) => f.status === "failed")
     .map((f) => `  failed  ${f.path} [${f.error?.code ?? "INTERNAL"}]: ${(f.error?.message ?? "").replace(`${basename(f.path)}: `, "")}`);
+  if (report.skipped.length > 0) {
+    const shown = report.skipped.slice(0, 5).join(", ");
+    lines.push(`  skipped ${report.skipped.length} file(s) of a type Lore does not read: ${shown}${report.skipped.length > 5 ? ", …" : ""}`);
+  }
   const truncated = report.truncatedChunks > 0 ? `, ${report.truncatedChunks} chunks truncated for the embedder` : "";
   lines.push(
     `${collection}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ` +
