@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { z } from "zod";
 import { loadConfig } from "../../config/index.js";
 import { LoreError } from "../../errors/index.js";
@@ -35,6 +36,8 @@ export const serveCommand: CliCommand = {
     const flags = parsed.data;
     const config = loadConfig({ ...(flags.port !== undefined ? { port: flags.port } : {}), ...(flags.host ? { host: flags.host } : {}) });
     const logger = createLogger({ level: config.logLevel });
+    // Loading the models and ingesting take seconds: a host or port Lore cannot listen on is said first.
+    await probeListen(config.host, config.port);
     const startup = new AbortController();
     const progress = stderrProgress();
     const abortStartup = () => startup.abort();
@@ -51,8 +54,7 @@ export const serveCommand: CliCommand = {
     const server = await startServer(serviceDepsOf(runtime), { host: config.host, port: config.port }).catch(async (error: unknown) => {
       await runtime.close();
       const code = (error as { code?: string }).code;
-      if (code === "EADDRINUSE") throw new LoreError("BAD_REQUEST", `Port ${config.port} on ${config.host} is in use: set LORE_PORT or --port`);
-      throw error;
+      throw listenError(error, config.host, config.port) ?? error;
     });
     const report = runtime.knowledgeReport;
     if (report) {
@@ -79,3 +81,23 @@ export const serveCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The error to report when Lore cannot listen on host:port, or undefined for an unexpected one. */
+function listenError(error: unknown, host: string, port: number): LoreError | undefined {
+  const code = (error as { code?: string }).code;
+  if (code === "EADDRINUSE") return new LoreError("CONFIG_INVALID", `Port ${port} on ${host} is in use: set LORE_PORT or --port`, { cause: error });
+  if (code === "EACCES") return new LoreError("CONFIG_INVALID", `Port ${port} on ${host} needs privileges: set LORE_PORT or --port to 1024 or above`, { cause: error });
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL") {
+    return new LoreError("CONFIG_INVALID", `Cannot listen on host "${host}" (${code}): set LORE_HOST or --host to an address of this machine, e.g. 127.0.0.1 or 0.0.0.0`, { cause: error });
+  }
+  return undefined;
+}
+
+/** Listens on host:port once and closes at once. */
+async function probeListen(host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error) => reject(listenError(error, host, port) ?? error));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
