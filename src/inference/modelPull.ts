@@ -57,6 +57,9 @@ const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
  * exists is always a complete, verified one.
  */
 export async function pullModels(options: PullOptions): Promise<PullResult[]> {
+  if (options.from && !isUrl(options.from) && !(existsSync(options.from) && statSync(options.from).isDirectory())) {
+    throw new LoreError("MODEL_NOT_FOUND", `--from ${options.from}: no such folder (give a folder holding the model files, or an https:// base URL)`);
+  }
   const manifest = options.manifest ?? loadManifest();
   const entries = options.ids?.length ? options.ids.map((id) => findModel(manifest, id)) : manifest.models;
   const includeOptional = options.includeOptional ?? true;

@@ -169,6 +169,14 @@ describe("lore models pull", () => {
     expect(again.map((r) => r.action)).toEqual(["present", "present"]);
   });
 
+  it("says once that a --from folder does not exist, rather than once per file", async () => {
+    const dest = tempDir();
+    await expect(pullModels({ dest, manifest: smallManifest(), from: join(dest, "nonexistent") })).rejects.toMatchObject({
+      code: "MODEL_NOT_FOUND",
+      message: expect.stringContaining("no such folder"),
+    });
+  });
+
   it("uses the offline mirror automatically when no source is given", async () => {
     const dest = tempDir();
     const results = await pullModels({ dest, manifest: smallManifest(), mirrorDirs: [MIRROR] });
