@@ -1,4 +1,6 @@
+import { plainHeading } from "../retrieval/index.js";
 import type { SearchHit } from "../retrieval/types.js";
+import type { EvidenceCandidate } from "./evidenceCandidates.js";
 import type { ScoredCandidate } from "./evidenceScorer.js";
 import type { AskResponse, Citation } from "./types.js";
 
@@ -10,7 +12,7 @@ export function citationFor(candidate: ScoredCandidate, n: number): Citation {
     chunkId: candidate.hit.chunkId,
     documentId: candidate.hit.documentId,
     source: candidate.hit.source,
-    headingPath: candidate.hit.headingPath,
+    headingPath: sentenceHeadingPath(candidate),
     start: candidate.start,
     end: candidate.end,
     quote: candidate.text,
@@ -45,4 +47,22 @@ export function deadlineSignal(signal: AbortSignal | undefined, ms: number): { s
       signal?.removeEventListener("abort", onAbort);
     },
   };
+}
+
+// A Markdown heading line inside a passage: tiny sections merged into one chunk keep their later headings in its text.
+const HEADING_LINE = /^(#{2,6})[ \t]+(.+?)[ \t#]*$/gm;
+
+/**
+ * The heading path of the section a sentence stands in. A chunk of merged tiny sections carries the
+ * path they share ("Guide"); a sentence after one of their heading lines ("## ERROR_CODE_ONE") is cited
+ * under that heading, at its level.
+ */
+export function sentenceHeadingPath(candidate: EvidenceCandidate): string[] {
+  const { hit } = candidate;
+  let last: RegExpMatchArray | undefined;
+  for (const m of hit.text.slice(0, Math.max(0, candidate.start - hit.start)).matchAll(HEADING_LINE)) last = m;
+  if (!last) return hit.headingPath;
+  const title = plainHeading(last[2]!);
+  if (hit.headingPath.includes(title)) return hit.headingPath;
+  return [...hit.headingPath.slice(0, Math.min(last[1]!.length - 1, hit.headingPath.length)), title];
 }

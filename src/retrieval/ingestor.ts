@@ -9,7 +9,7 @@ import { isSupportedFile, loadDocument } from "./loaders/index.js";
 import type { ChunkRecord, DocumentMeta, EmbeddingSignature, KnowledgeStore } from "./types.js";
 
 /** Bumped when extraction or chunking changes what a file turns into, so stored documents re-ingest. */
-const PIPELINE_VERSION = 12;
+const PIPELINE_VERSION = 13;
 /** Texts per embedder.embed call: bounds memory and lets an abort land between batches. */
 const EMBED_BATCH = 32;
 

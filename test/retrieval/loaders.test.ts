@@ -72,6 +72,12 @@ describe("loaders", () => {
     expect(outline(doc)["Debugger"]).toMatch(/^To instead run/);
   });
 
+  it("markdown: a heading keeps the underscores of a name and loses only its emphasis", async () => {
+    const md = "# Troubleshooting\n\n## EMBEDDING_MODEL_MISMATCH\n\nRe-embed.\n\n## _Slow_ answers and `LORE_THREADS`\n\nSet it.\n";
+    const doc = await loadDocument("t.md", Buffer.from(md));
+    expect(doc.sections.map((s) => s.headingPath.join(" > "))).toEqual(expect.arrayContaining(["Troubleshooting > EMBEDDING_MODEL_MISMATCH", "Troubleshooting > Slow answers and LORE_THREADS"]));
+  });
+
   it("markdown: drops link reference definitions, which render as nothing, but not a paragraph line or code that looks like one", async () => {
     const md = [
       "# DNS",

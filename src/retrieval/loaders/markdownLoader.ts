@@ -15,10 +15,13 @@ interface Heading {
 }
 
 /** Heading text without inline markup: links keep their label, emphasis and code marks go. */
-function plainHeading(raw: string): string {
+/** A heading's text without its Markdown: links, code ticks and emphasis ("`ERROR_CODE`" stays ERROR_CODE). */
+export function plainHeading(raw: string): string {
   return raw
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/[*_`]+/g, "")
+    .replace(/[*`]+/g, "")
+    // Underscores emphasise only at a word's edge; inside one they are part of a name (EMBEDDING_MODEL_MISMATCH).
+    .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, "")
     .replace(/\s+/g, " ")
     .trim();
 }
