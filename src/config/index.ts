@@ -118,7 +118,9 @@ export function loadConfig(overrides: Partial<z.input<typeof configSchema>> = {}
   }
   const parsed = configSchema
     .superRefine((c, ctx) => {
-      if (c.chunkOverlap >= c.chunkSize) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["chunkOverlap"], message: `must be smaller than the chunk size (${c.chunkSize})` });
+      // Only an overlap the user set: the default (120) under a small LORE_CHUNK_SIZE is clamped by the chunker.
+      const overlapSet = "chunkOverlap" in raw || overrides.chunkOverlap !== undefined;
+      if (overlapSet && c.chunkOverlap >= c.chunkSize) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["chunkOverlap"], message: `must be smaller than the chunk size (${c.chunkSize}, LORE_CHUNK_SIZE)` });
     })
     .safeParse({ ...raw, ...overrides });
   if (!parsed.success) {

@@ -21,15 +21,15 @@ interface HttpLibraryError {
   expose?: boolean;
   message?: string;
   /** body-parser: the raw body of a parse failure, and the byte limit of a too-large body. */
-  body?: string;
+  body?: unknown;
   limit?: number;
   /** multer: the form field an error is about. */
   field?: string;
 }
 
 /** Whether a body that failed strict JSON parsing is JSON after all (a bare null, number or string). */
-function isJsonPrimitive(body: string | undefined): boolean {
-  if (body === undefined) return false;
+function isJsonPrimitive(body: unknown): body is string {
+  if (typeof body !== "string") return false;
   try {
     JSON.parse(body);
     return true;
@@ -67,7 +67,7 @@ export function mapError(error: unknown): MappedError {
   if (isAbortError(error)) return { status: ErrorCodes.ABORTED, code: "ABORTED", message: "The request was cancelled" };
   const lib = (typeof error === "object" && error !== null ? error : {}) as HttpLibraryError;
   if (lib.type === "entity.parse.failed") {
-    if (isJsonPrimitive(lib.body)) return { status: 400, code: "BAD_REQUEST", message: `The body must be a JSON object, not ${lib.body!.trim().slice(0, 40)}` };
+    if (isJsonPrimitive(lib.body)) return { status: 400, code: "BAD_REQUEST", message: `The body must be a JSON object, not ${lib.body.trim().slice(0, 40)}` };
     return { status: 400, code: "BAD_REQUEST", message: `Malformed JSON body: ${lib.message ?? ""}`.trim() };
   }
   if (lib.type === "entity.too.large") {

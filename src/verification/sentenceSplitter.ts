@@ -45,12 +45,16 @@ function isBoundaryAfterPunct(text: string, dot: number): { end: number; next: n
  */
 function insideQuotation(text: string, start: number, end: number): boolean {
   const span = text.slice(start, end);
-  const straight = (span.match(/"/g) ?? []).length % 2 === 1;
+  // Only a quote before a word opens one; an inch mark ('15" wide') follows its digit, so it reads as closing.
+  const straight = (span.match(OPENING_QUOTE) ?? []).length > (span.match(CLOSING_QUOTE) ?? []).length;
   const curly = (span.match(/“/g) ?? []).length > (span.match(/”/g) ?? []).length;
   if (!straight && !curly) return false;
   const after = text.slice(end, end + 300).split("\n\n", 1)[0]!;
-  return after.includes(curly ? "”" : '"');
+  return curly ? after.includes("”") : CLOSING_QUOTE.test(after);
 }
+
+const OPENING_QUOTE = /(?<=^|[\s(\[])"(?=\S)/g;
+const CLOSING_QUOTE = /(?<=\S)"(?=$|[\s.,;:!?)\]])/g;
 
 function pushTrimmed(out: SentenceSpan[], text: string, start: number, end: number, baseOffset: number): void {
   while (start < end && /\s/.test(text[start]!)) start++;

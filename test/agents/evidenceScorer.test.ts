@@ -125,6 +125,10 @@ describe("scoreCandidates answer form", () => {
     // A name is asked for, not a quantity.
     expect(asksForNumber("What is the largest-scale deployment guide called?")).toBe(false);
     expect(asksForNumber("Which log level shows debug messages?")).toBe(false);
+    expect(asksForNumber("What is the maximum security option called?")).toBe(false);
+    expect(asksForNumber("What does error code E42 mean?")).toBe(false);
+    expect(asksForNumber("Where is the year-end report stored?")).toBe(false);
+    expect(asksForNumber("What's the default port?")).toBe(true);
   });
 
   it("leaves Markdown heading lines of merged sections out of the candidates, but not a root shell prompt", () => {

@@ -24,13 +24,15 @@ describe("loadConfig", () => {
     expect(() => loadConfig({}, { LORE_AUTO_PULL: "maybe" })).toThrow(/LORE_AUTO_PULL \(autoPull\): expected one of true, false/);
     expect(loadConfig({}, { LORE_AUTO_PULL: "off" }).autoPull).toBe(false);
     expect(loadConfig({}, { LORE_AUTO_PULL: "Yes" }).autoPull).toBe(true);
-    expect(() => loadConfig({}, { LORE_CHUNK_OVERLAP: "5000" })).toThrow(/chunkOverlap.*smaller than the chunk size \(800\)/);
+    expect(() => loadConfig({}, { LORE_CHUNK_OVERLAP: "5000" })).toThrow(/LORE_CHUNK_OVERLAP \(chunkOverlap\): must be smaller than the chunk size \(800, LORE_CHUNK_SIZE\)/);
+    // The default overlap under the smallest chunk size is the chunker's to clamp, not an error.
+    expect(loadConfig({}, { LORE_CHUNK_SIZE: "100" }).chunkSize).toBe(100);
     expect(() => loadConfig({}, { LORE_DEFAULT_COLLECTION: "bad name" })).toThrow(/LORE_DEFAULT_COLLECTION \(defaultCollection\): collection names use/);
     try {
       loadConfig({}, { LORE_PLANNER: "sometimes" });
     } catch (error) {
       expect((error as { code?: string }).code).toBe("CONFIG_INVALID");
     }
-    expect.assertions(6);
+    expect.assertions(7);
   });
 });

@@ -37,6 +37,10 @@ describe("splitSentences", () => {
     ]);
     // An inch mark or a stray quote that never closes does not join the sentences after it.
     expect(splitSentences('The screen is 24" wide. It weighs little.').map((s) => s.text)).toEqual(['The screen is 24" wide.', "It weighs little."]);
+    expect(splitSentences('The screen is 15" wide. The other is 17" wide. Both fit.')).toHaveLength(3);
+    expect(splitSentences('Use a 3.5" drive. Set "mode" to "fast". Then restart.').map((s) => s.text)).toEqual(['Use a 3.5" drive.', 'Set "mode" to "fast".', "Then restart."]);
+    // A quotation that closes after a digit (a port) is closed.
+    expect(splitSentences('Add a line like Acquire::http::proxy "http://proxy:3128". The former must then be configured.')).toHaveLength(2);
   });
 
   it("reports exact offsets shifted by the base offset", () => {

@@ -53,7 +53,6 @@ export const serveCommand: CliCommand = {
     }
     const server = await startServer(serviceDepsOf(runtime), { host: config.host, port: config.port }).catch(async (error: unknown) => {
       await runtime.close();
-      const code = (error as { code?: string }).code;
       throw listenError(error, config.host, config.port) ?? error;
     });
     const report = runtime.knowledgeReport;
@@ -87,7 +86,7 @@ function listenError(error: unknown, host: string, port: number): LoreError | un
   const code = (error as { code?: string }).code;
   if (code === "EADDRINUSE") return new LoreError("CONFIG_INVALID", `Port ${port} on ${host} is in use: set LORE_PORT or --port`, { cause: error });
   if (code === "EACCES") return new LoreError("CONFIG_INVALID", `Port ${port} on ${host} needs privileges: set LORE_PORT or --port to 1024 or above`, { cause: error });
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL") {
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT") {
     return new LoreError("CONFIG_INVALID", `Cannot listen on host "${host}" (${code}): set LORE_HOST or --host to an address of this machine, e.g. 127.0.0.1 or 0.0.0.0`, { cause: error });
   }
   return undefined;
