@@ -58,7 +58,9 @@ export const serveCommand: CliCommand = {
     const report = runtime.knowledgeReport;
     if (report) {
       process.stderr.write(
-        `knowledge: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.deleted} deleted, ${report.failed} failed (${config.knowledgeDir} → collection "${config.defaultCollection}")\n`,
+        `knowledge: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.deleted} deleted, ${report.failed} failed` +
+          `${report.skipped.length > 0 ? `, ${report.skipped.length} skipped (a type Lore does not read: ${report.skipped.slice(0, 3).join(", ")}${report.skipped.length > 3 ? ", …" : ""})` : ""}` +
+          ` (${config.knowledgeDir} → collection "${config.defaultCollection}")\n`,
       );
     }
     process.stderr.write(`Lore is listening on ${server.url} — chat page ${server.url}/, API ${server.url}/openapi.json\n`);
