@@ -1,4 +1,5 @@
 import { askCommand } from "./ask.js";
+import { collectionsCommands } from "./collections.js";
 import type { CliCommand } from "./command.js";
 import { ingestCommand } from "./ingest.js";
 import { modelsCommands } from "./models.js";
@@ -11,6 +12,7 @@ import { searchCommand } from "./search.js";
  */
 export const commands: Record<string, CliCommand> = {
   ...modelsCommands,
+  ...collectionsCommands,
   ingest: ingestCommand,
   serve: serveCommand,
   ask: askCommand,
