@@ -1,4 +1,4 @@
-import { plainHeading } from "../retrieval/index.js";
+import { findHeadings } from "../retrieval/index.js";
 import type { SearchHit } from "../retrieval/types.js";
 import type { EvidenceCandidate } from "./evidenceCandidates.js";
 import type { ScoredCandidate } from "./evidenceScorer.js";
@@ -49,28 +49,19 @@ export function deadlineSignal(signal: AbortSignal | undefined, ms: number): { s
   };
 }
 
-// A Markdown heading line inside a passage: tiny sections merged into one chunk keep their later headings in its text.
-// As the loader reads ATX headings: closing #s only after a space ("## Using C#" keeps its "#").
-const HEADING_LINE = /^ {0,3}(#{2,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
-const FENCE = /^ {0,3}(?:```|~~~)/;
-
 /**
  * The heading path of the section a sentence stands in. A chunk of merged tiny sections carries the
- * path they share ("Guide"); a sentence after one of their heading lines ("## ERROR_CODE_ONE") is cited
- * under that heading. Its depth follows from its level: a document whose path opens with its title (an
- * H1) nests "##" one below it; one without an H1 puts "##" at the top.
+ * path they share ("Guide"); a sentence after one of their "##" heading lines ("## ERROR_CODE_ONE"), as
+ * the Markdown loader reads them, is cited under that heading. ("#" is left out: it is also a root shell
+ * prompt.) Its depth follows from its level: a document whose path opens with its title (an H1) nests
+ * "##" one below it; one without an H1 puts "##" at the top.
  */
 export function sentenceHeadingPath(candidate: EvidenceCandidate): string[] {
   const { hit } = candidate;
-  let last: { level: number; title: string } | undefined;
-  let fenced = false;
-  for (const line of hit.text.slice(0, Math.max(0, candidate.start - hit.start)).split("\n")) {
-    if (FENCE.test(line)) fenced = !fenced;
-    const m = fenced ? null : HEADING_LINE.exec(line);
-    if (m) last = { level: m[1]!.length, title: plainHeading(m[2]!) };
-  }
-  if (!last || !last.title) return hit.headingPath;
-  if (hit.headingPath.includes(last.title)) return hit.headingPath;
+  const last = findHeadings(hit.text.slice(0, Math.max(0, candidate.start - hit.start)))
+    .filter((h) => h.atx && h.level >= 2)
+    .at(-1);
+  if (!last || !last.text || hit.headingPath.includes(last.text)) return hit.headingPath;
   const topLevel = hit.title !== undefined && hit.headingPath[0] === hit.title ? 1 : 2;
-  return [...hit.headingPath.slice(0, Math.max(0, Math.min(last.level - topLevel, hit.headingPath.length))), last.title];
+  return [...hit.headingPath.slice(0, Math.max(0, Math.min(last.level - topLevel, hit.headingPath.length))), last.text];
 }

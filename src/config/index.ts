@@ -2,7 +2,7 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { LoreError } from "../errors/index.js";
-import { COLLECTION_NAME_MAX_LENGTH, COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE } from "../retrieval/collectionName.js";
+import { collectionNameSchema } from "../retrieval/collectionName.js";
 
 // A switch is on or off; anything else ("maybe", "ture") is refused rather than read as on.
 const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
@@ -41,7 +41,7 @@ const configSchema = z.object({
   qdrantUrl: z.string().url().optional(),
   qdrantApiKey: z.string().optional(),
   knowledgeDir: z.string().default("./knowledge"),
-  defaultCollection: z.string().max(COLLECTION_NAME_MAX_LENGTH).regex(COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE).default("default"),
+  defaultCollection: collectionNameSchema.default("default"),
   apiKeys: list.default(""),
   verifyMode: z.enum(["drop", "flag"]).default("drop"),
   planner: z.enum(["auto", "model", "rules"]).default("auto"),

@@ -2,10 +2,20 @@ import { z } from "zod";
 import { loadConfig } from "../../config/index.js";
 import { LoreError } from "../../errors/index.js";
 import { createLogger } from "../../logging/index.js";
-import { openKnowledgeStore } from "../../retrieval/index.js";
+import { openKnowledgeStore, type KnowledgeStore } from "../../retrieval/index.js";
 import type { CliCommand } from "./command.js";
 
 const jsonFlag = z.object({ json: z.boolean().default(false) });
+
+/** Runs on the store Lore is configured for, and closes it. */
+async function withStore(work: (store: KnowledgeStore) => Promise<number>): Promise<number> {
+  const store = await openKnowledgeStore(loadConfig(), createLogger({ level: "warn" }));
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
 
 const list: CliCommand = {
   summary: "List the collections of the knowledge store with their documents and chunks",
@@ -13,17 +23,13 @@ const list: CliCommand = {
   options: { json: { type: "boolean" } },
   async run(values) {
     const { json } = jsonFlag.parse(values);
-    const config = loadConfig();
-    const store = await openKnowledgeStore(config, createLogger({ level: "warn" }));
-    try {
+    return withStore(async (store) => {
       const collections = await store.listCollections();
       if (json) process.stdout.write(`${JSON.stringify(collections)}\n`);
       else if (collections.length === 0) process.stdout.write("No collections yet: lore ingest <path> [--collection c] makes one.\n");
       else for (const c of collections) process.stdout.write(`${c.name}\t${c.documentCount} documents\t${c.chunkCount} chunks\t${c.embedding.modelId}\n`);
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
 
@@ -37,18 +43,14 @@ const remove: CliCommand = {
   async run(_values, positionals) {
     const name = positionals[0];
     if (!name || positionals.length > 1) throw new LoreError("BAD_REQUEST", "Give one collection name: lore collections delete <name>");
-    const config = loadConfig();
-    const store = await openKnowledgeStore(config, createLogger({ level: "warn" }));
-    try {
+    return withStore(async (store) => {
       if (!(await store.deleteCollection(name))) {
         process.stderr.write(`No collection "${name}" (lore collections list shows them)\n`);
         return 1;
       }
       process.stdout.write(`Deleted collection "${name}"\n`);
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
 

@@ -1,8 +1,7 @@
-import { z } from "zod";
-import { COLLECTION_NAME_MAX_LENGTH, COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE } from "../../retrieval/index.js";
+import { collectionNameSchema } from "../../retrieval/index.js";
 
 /** --collection: the same names the REST API accepts, so nothing the CLI creates is out of the API's reach. */
-export const collectionFlag = z.string().min(1).max(COLLECTION_NAME_MAX_LENGTH).regex(COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE);
+export const collectionFlag = collectionNameSchema;
 
 export interface CliCommand {
   summary: string;

@@ -5,7 +5,7 @@ import { loadDocx } from "./docxLoader.js";
 import { loadHtml } from "./htmlLoader.js";
 import { loadJson, loadJsonLines } from "./jsonLoader.js";
 import { loadMarkdown } from "./markdownLoader.js";
-export { plainHeading } from "./markdownLoader.js";
+export { findHeadings, type MarkdownHeading } from "./markdownLoader.js";
 import { loadPdf } from "./pdfLoader.js";
 import { loadText } from "./textLoader.js";
 

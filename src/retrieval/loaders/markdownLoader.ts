@@ -6,15 +6,16 @@ const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
-interface Heading {
+export interface MarkdownHeading {
   level: number;
   text: string;
+  /** "# Title" (ATX) rather than a line underlined with "=" or "-" (setext). */
+  atx: boolean;
   /** Offset of the heading's first line and of the line after it. */
   start: number;
   bodyStart: number;
 }
 
-/** Heading text without inline markup: links keep their label, emphasis and code marks go. */
 /** A heading's text without its Markdown: links, code ticks and emphasis ("`ERROR_CODE`" stays ERROR_CODE). */
 export function plainHeading(raw: string): string {
   return raw
@@ -43,8 +44,9 @@ function fencedLines(lines: readonly string[]): boolean[] {
 // A list item's first line ("- x", "* x", "1. x", "2) x").
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s/;
 
-function findHeadings(text: string): Heading[] {
-  const headings: Heading[] = [];
+/** The headings of Markdown text, outside code fences, in order. */
+export function findHeadings(text: string): MarkdownHeading[] {
+  const headings: MarkdownHeading[] = [];
   let offset = 0;
   let previous: { line: string; start: number } | undefined;
   const lines = text.split("\n");
@@ -58,7 +60,7 @@ function findHeadings(text: string): Heading[] {
     }
     const atx = ATX.exec(line);
     if (atx?.[1]) {
-      headings.push({ level: atx[1].length, text: plainHeading(atx[2] ?? ""), start, bodyStart: Math.min(offset, text.length) });
+      headings.push({ level: atx[1].length, text: plainHeading(atx[2] ?? ""), atx: true, start, bodyStart: Math.min(offset, text.length) });
       previous = undefined;
       continue;
     }
@@ -68,6 +70,7 @@ function findHeadings(text: string): Heading[] {
       headings.push({
         level: setext[1].startsWith("=") ? 1 : 2,
         text: plainHeading(previous.line),
+        atx: false,
         start: previous.start,
         bodyStart: Math.min(offset, text.length),
       });
@@ -138,7 +141,7 @@ export function loadMarkdown(content: Buffer, fileName: string): ExtractedDocume
   const frontTitle = front?.[1] ? /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(front[1])?.[1] : undefined;
 
   const sections: ExtractedSection[] = [];
-  const stack: Heading[] = [];
+  const stack: MarkdownHeading[] = [];
   const headings = findHeadings(text);
   let bodyStart = 0;
   let path: string[] = [];
