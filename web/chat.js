@@ -64,21 +64,47 @@ function el(tag, className, text) {
   return node;
 }
 
-function showSource(citation) {
+let shownCitation;
+
+function showSource(citation, collection) {
+  shownCitation = citation;
   $("sourceTitle").textContent = citation.source;
   $("sourcePath").textContent = citation.headingPath.length ? citation.headingPath.join(" › ") : "(top of document)";
   $("sourceQuote").textContent = citation.quote;
   $("sourceSpan").textContent = `characters ${citation.start}–${citation.end} of ${citation.documentId}`;
+  $("sourceContext").hidden = true;
+  $("sourceContext").replaceChildren();
   $("source").hidden = false;
+  void showContext(citation, collection);
+}
+
+/** The passage around the quote (its chunk), with the quote marked; the quote alone stays shown if it cannot be fetched. */
+async function showContext(citation, collection) {
+  const query = collection ? `?collection=${encodeURIComponent(collection)}` : "";
+  const key = apiKeyInput.value.trim();
+  try {
+    const response = await fetch(`/v1/documents/${encodeURIComponent(citation.documentId)}/chunks${query}`, { headers: key ? { "x-api-key": key } : {} });
+    if (!response.ok) return;
+    const { chunks } = await response.json();
+    const chunk = chunks.find((c) => c.chunkId === citation.chunkId) ?? chunks.find((c) => c.start <= citation.start && citation.end <= c.end);
+    // A later click may have replaced this citation while the chunks were on their way.
+    if (!chunk || shownCitation !== citation) return;
+    const from = citation.start - chunk.start;
+    const to = citation.end - chunk.start;
+    $("sourceContext").append(chunk.text.slice(0, from), el("mark", undefined, chunk.text.slice(from, to)), chunk.text.slice(to));
+    $("sourceContext").hidden = false;
+  } catch {
+    // Offline or refused: the quote is still shown.
+  }
 }
 $("closeSource").addEventListener("click", () => ($("source").hidden = true));
 
-function citeButton(citation) {
+function citeButton(citation, collection) {
   const button = el("button", "cite", `[${citation.n}]`);
   button.type = "button";
   button.title = `${citation.source}${citation.headingPath.length ? " — " + citation.headingPath.join(" › ") : ""}`;
   button.dataset.n = String(citation.n);
-  button.addEventListener("click", () => showSource(citation));
+  button.addEventListener("click", () => showSource(citation, collection));
   return button;
 }
 
@@ -86,7 +112,7 @@ function renderSentence(view, sentence) {
   const span = el("span", sentence.supported ? "sentence" : "sentence flagged", stripMarkers(sentence.text));
   if (!sentence.supported) span.title = `weakly supported (${sentence.support.toFixed(2)})`;
   view.answer.append(span);
-  for (const citation of sentence.citations) view.answer.append(citeButton(citation));
+  for (const citation of sentence.citations) view.answer.append(citeButton(citation, view.collection));
   view.answer.append(" ");
   view.sentences += 1;
 }
@@ -159,7 +185,7 @@ form.addEventListener("submit", async (event) => {
   const meta = el("div", "meta");
   item.append(el("div", "question", question), answer, meta);
   log.append(item);
-  const view = { item, answer, meta, sentences: 0 };
+  const view = { item, answer, meta, sentences: 0, collection: collectionInput.value.trim() };
   asks.set(id, view);
   cancelButton.disabled = false;
   statusLine.textContent = "Connecting…";

@@ -41,6 +41,7 @@ import type {
   KnowledgeStore,
   SearchHit,
   StoreQuery,
+  StoredChunk,
   StoredDocument,
 } from "./types.js";
 
@@ -332,11 +333,15 @@ class QdrantStore implements QdrantKnowledgeStore {
     return Promise.all(records.map((record) => this.#info(record)));
   }
 
-  async *#scrollMeta(filter: Schemas["Filter"]): AsyncIterable<unknown> {
+  #scrollMeta(filter: Schemas["Filter"]): AsyncIterable<unknown> {
+    return this.#scrollPayloads(this.metaCollectionName, filter, "list records");
+  }
+
+  async *#scrollPayloads(qdrantCollection: string, filter: Schemas["Filter"], what: string): AsyncIterable<unknown> {
     let offset: Schemas["ExtendedPointId"] | undefined;
     do {
-      const page = await this.#call("list records", (c) =>
-        c.scroll(this.metaCollectionName, { filter, limit: 256, with_payload: true, with_vector: false, ...(offset !== undefined ? { offset } : {}) }),
+      const page = await this.#call(what, (c) =>
+        c.scroll(qdrantCollection, { filter, limit: 256, with_payload: true, with_vector: false, ...(offset !== undefined ? { offset } : {}) }),
       );
       for (const point of page.points) yield point.payload;
       const next = page.next_page_offset;
@@ -434,6 +439,23 @@ class QdrantStore implements QdrantKnowledgeStore {
       this.#logger.warn({ err: toLoreError(error, this.url, "delete old chunks"), documentId: document.id }, "old chunks not deleted");
     }
     this.#logger.debug({ collection: document.collection, documentId: document.id, chunks: chunks.length, generation }, "document replaced");
+  }
+
+  /** The chunks of the document's current generation (see replaceDocument), so a replace in progress is never mixed in. */
+  async listChunks(collection: string, documentId: string): Promise<StoredChunk[] | undefined> {
+    const record = (await this.#documentRecords(collection, [documentId])).get(documentId);
+    if (!record) return undefined;
+    const filter = { must: [{ key: "documentId", match: { value: documentId } }, { key: "generation", match: { value: record.generation } }] };
+    const chunks: StoredChunk[] = [];
+    try {
+      for await (const payload of this.#scrollPayloads(this.qdrantCollectionName(collection), filter, "list a document's chunks")) {
+        const chunk = parseChunkPayload(payload);
+        if (chunk) chunks.push({ chunkId: chunk.chunkId, documentId, headingPath: chunk.headingPath, start: chunk.start, end: chunk.end, text: chunk.text });
+      }
+    } catch (error) {
+      return ignoreNotFound([])(error);
+    }
+    return chunks.sort((a, b) => a.start - b.start || a.end - b.end);
   }
 
   async deleteDocument(collection: string, documentId: string): Promise<boolean> {

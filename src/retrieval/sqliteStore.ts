@@ -29,6 +29,7 @@ import type {
   SearchFilter,
   SearchHit,
   StoreQuery,
+  StoredChunk,
   StoredDocument,
 } from "./types.js";
 import { binaryBits, quantizeBinary, vectorToBlob } from "./vectorCodec.js";
@@ -256,6 +257,13 @@ class SqliteStore implements SqliteKnowledgeStore {
     if (!row) return [];
     const docs = this.#stmt("SELECT * FROM documents WHERE collection_id = ? ORDER BY id").all(row.id) as DocumentRow[];
     return docs.map((doc) => toStoredDocument(collection, doc));
+  }
+
+  async listChunks(collection: string, documentId: string): Promise<StoredChunk[] | undefined> {
+    const row = this.#collectionRow(collection);
+    if (!row || !this.#stmt("SELECT 1 FROM documents WHERE collection_id = ? AND id = ?").get(row.id, documentId)) return undefined;
+    const rows = this.#stmt(`SELECT chunk_id, heading_path, start, "end", text FROM chunks WHERE collection_id = ? AND document_id = ? ORDER BY start, idx`).all(row.id, documentId) as Pick<HitRow, "chunk_id" | "heading_path" | "start" | "end" | "text">[];
+    return rows.map((r) => ({ chunkId: r.chunk_id, documentId, headingPath: JSON.parse(r.heading_path) as string[], start: r.start, end: r.end, text: r.text }));
   }
 
   async replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void> {

@@ -47,6 +47,16 @@ export interface StoredDocument extends DocumentMeta {
   ingestedAt: string;
 }
 
+/** A chunk as stored: exactly the document's extracted text from `start` to `end`. */
+export interface StoredChunk {
+  chunkId: string;
+  documentId: string;
+  headingPath: string[];
+  start: number;
+  end: number;
+  text: string;
+}
+
 export interface ChunkRecord extends ChunkDraft {
   /** `${documentId}#${index}` */
   id: string;
@@ -128,7 +138,8 @@ export interface KnowledgeStore {
   /** Replaces every chunk, vector and BM25 entry of a document atomically. */
   replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void>;
   deleteDocument(collection: string, documentId: string): Promise<boolean>;
-  /** Full text of a document's chunk by id (for citations). */
+  /** The current chunks of a document in text order (undefined when the document is not in the collection). */
+  listChunks(collection: string, documentId: string): Promise<StoredChunk[] | undefined>;
   searchDense(query: StoreQuery): Promise<SearchHit[]>;
   searchBm25(query: StoreQuery): Promise<SearchHit[]>;
   /** Dense + BM25 fused with reciprocal rank fusion (k = 60). */

@@ -6,6 +6,7 @@ import {
   ingestResponseSchema,
   searchResponseSchema,
   storedDocumentSchema,
+  documentChunksSchema,
   wsServerEventSchema,
 } from "./responseSchemas.js";
 import { askBodySchema, collectionParamSchema, conversationIdSchema, createCollectionBodySchema, searchBodySchema, uploadFieldsSchema, wsClientMessageSchema } from "./schemas.js";
@@ -61,6 +62,7 @@ export function buildOpenApiDocument(version: string): Json {
     CreateCollectionRequest: jsonSchema(createCollectionBodySchema, "input"),
     Collection: jsonSchema(collectionInfoSchema, "output"),
     Document: jsonSchema(storedDocumentSchema, "output"),
+    DocumentChunks: jsonSchema(documentChunksSchema, "output"),
     IngestResult: jsonSchema(ingestResponseSchema, "output"),
     Error: jsonSchema(errorBodySchema, "output"),
     WsClientMessage: jsonSchema(wsClientMessageSchema, "input"),
@@ -157,6 +159,23 @@ export function buildOpenApiDocument(version: string): Json {
         parameters: [documentIdParam, collectionQuery],
         get: { summary: "Get a document's metadata", responses: { "200": { description: "The document", content: jsonContent("Document") }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
         delete: { summary: "Delete a document with its chunks and vectors", responses: { "204": { description: "Deleted" }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
+      },
+      "/v1/documents/{id}/chunks": {
+        parameters: [
+          documentIdParam,
+          collectionQuery,
+          {
+            name: "aclGroups",
+            in: "query",
+            required: false,
+            schema: { type: "string", maxLength: 512 },
+            description: "Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them answers 404.",
+          },
+        ],
+        get: {
+          summary: "A document's chunks in text order: the extracted text that citations' chunkId, start and end point into",
+          responses: { "200": { description: "The chunks", content: jsonContent("DocumentChunks") }, ...commonErrors, "404": errorResponse("NOT_FOUND") },
+        },
       },
       "/v1/chat": {
         get: {

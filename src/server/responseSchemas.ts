@@ -99,6 +99,21 @@ export const storedDocumentSchema = z.object({
   ingestedAt: z.string(),
 });
 
+export const documentChunksSchema = z.object({
+  documentId: z.string(),
+  collection: z.string(),
+  source: z.string(),
+  chunks: z.array(
+    z.object({
+      chunkId: z.string().describe("The id citations carry."),
+      headingPath: z.array(z.string()),
+      start: z.number().int().describe("Offset of the chunk in the document's extracted text (the offsets citations use)."),
+      end: z.number().int(),
+      text: z.string().describe("Exactly the extracted text from start to end; neighbouring chunks may overlap."),
+    }),
+  ),
+});
+
 export const ingestResponseSchema = z.object({
   documentId: z.string(),
   collection: z.string(),

@@ -78,6 +78,16 @@ export const uploadFieldsSchema = z
 
 export const collectionQuerySchema = z.object({ collection: collectionName.optional() });
 
+// A query string, so short: a request line of 16 KB is the server's limit, and a percent-encoded character takes up to 12 bytes.
+const aclGroupList = z
+  .string()
+  .max(512)
+  .transform((value) => value.split(",").map((g) => g.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(128)).max(64));
+
+export const documentChunksQuerySchema = collectionQuerySchema
+  .extend({ aclGroups: aclGroupList.optional().describe("Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them is not found.") });
+
 export const wsAskMessageSchema = z
   .object({
     type: z.literal("ask"),

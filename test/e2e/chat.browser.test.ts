@@ -39,7 +39,12 @@ describe.skipIf(!hasChromium)(`chat page in headless Chromium${hasChromium ? "" 
     await marker.click();
     await page.locator("#source").waitFor({ state: "visible" });
     expect(await page.textContent("#sourceTitle")).toMatch(/maintenance\.md$/);
-    expect(await page.textContent("#sourceQuote")).toContain("90 days");
+    const quote = await page.textContent("#sourceQuote");
+    expect(quote).toContain("90 days");
+    // The passage around the quote is fetched from /v1/documents/{id}/chunks, the quote marked in it.
+    await page.locator("#sourceContext mark").waitFor({ state: "visible" });
+    expect(await page.textContent("#sourceContext mark")).toBe(quote);
+    expect((await page.textContent("#sourceContext"))!.length).toBeGreaterThan(quote!.length);
     await page.locator("#log .meta").first().waitFor({ state: "visible", timeout: 240_000 });
     expect(errors).toEqual([]);
   }, LONG);

@@ -44,6 +44,26 @@ describe("REST answers", () => {
     expect(body.conversationId.length).toBeGreaterThan(0);
   });
 
+  it("a citation's chunkId and offsets point into the document's chunks, whose text holds the quote", async () => {
+    const ask = (await (await postJson("/v1/ask", { question: "When does the irrigation pump run?" })).json()) as {
+      citations: { documentId: string; chunkId: string; start: number; end: number; quote: string }[];
+    };
+    const citation = ask.citations[0]!;
+    const response = await fetch(`${url}/v1/documents/${encodeURIComponent(citation.documentId)}/chunks`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { documentId: string; source: string; chunks: { chunkId: string; headingPath: string[]; start: number; end: number; text: string }[] };
+    expect(body.documentId).toBe(citation.documentId);
+    expect(body.source).toMatch(/greenhouse\.md$/);
+    expect(body.chunks.map((c) => c.start)).toEqual([...body.chunks.map((c) => c.start)].sort((a, b) => a - b));
+    for (const c of body.chunks) expect(c.text.length).toBe(c.end - c.start);
+    const chunk = body.chunks.find((c) => c.chunkId === citation.chunkId)!;
+    expect(chunk.text.slice(citation.start - chunk.start, citation.end - chunk.start)).toBe(citation.quote);
+
+    await expectError(await fetch(`${url}/v1/documents/no-such-doc.md/chunks`), 404, "NOT_FOUND");
+    await expectError(await fetch(`${url}/v1/documents/x/chunks?collection=no-such-collection`), 404, "NOT_FOUND");
+    await expectError(await fetch(`${url}/v1/documents/x/chunks?aclGroups=${"g".repeat(129)}`), 400, "BAD_REQUEST");
+  });
+
   it("searches a collection", async () => {
     const response = await postJson("/v1/search", { query: "air filter replacement", limit: 3 });
     expect(response.status).toBe(200);
@@ -153,6 +173,18 @@ describe("collections and documents", () => {
     const doc = await fetch(`${url}/v1/documents/${id}?collection=notes`);
     expect(doc.status).toBe(200);
     expect(await doc.json()).toMatchObject({ id: "office/kettle.md", chunkCount: 1 });
+
+    // A document with ACL groups: its chunks are found by a caller sharing a group, or passing none, and by no one else.
+    const secret = new FormData();
+    secret.set("file", new Blob(["# Payroll\n\nSalaries are paid on the 25th.\n"], { type: "text/markdown" }), "payroll.md");
+    secret.set("collection", "notes");
+    secret.set("acl", "hr");
+    expect((await fetch(`${url}/v1/documents`, { method: "POST", body: secret })).status).toBe(201);
+    const chunksOf = (query: string) => fetch(`${url}/v1/documents/payroll.md/chunks?collection=notes${query}`);
+    expect((await chunksOf("")).status).toBe(200);
+    const hr = (await (await chunksOf("&aclGroups=staff,hr")).json()) as { chunks: { text: string }[] };
+    expect(hr.chunks.map((c) => c.text).join(" ")).toContain("Salaries are paid on the 25th.");
+    await expectError(await chunksOf("&aclGroups=staff"), 404, "NOT_FOUND");
 
     const search = await postJson("/v1/search", { query: "when is the kettle descaled", collection: "notes" });
     expect(((await search.json()) as { hits: { documentId: string }[] }).hits[0]!.documentId).toBe("office/kettle.md");

@@ -3,7 +3,7 @@ import multer from "multer";
 import { LoreError } from "../../errors/index.js";
 import { requireCollection } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
-import { collectionQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
+import { collectionQuerySchema, documentChunksQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
 
 const splitList = (value: string | undefined): string[] =>
   (value ?? "")
@@ -70,6 +70,20 @@ export function documentRoutes(deps: ServiceDeps): Router {
     const document = await deps.store.getDocument(collection, id);
     if (!document) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
     res.json(document);
+  });
+
+  // The chunks are the document's extracted text as indexed: a citation's chunkId, start and end point
+  // into them, so a client can show a quote in its context. ACL groups apply as in search: a caller who
+  // passes them cannot tell a hidden document from a missing one.
+  router.get("/v1/documents/:id/chunks", async (req, res) => {
+    const query = parseInput(documentChunksQuerySchema, req.query, "query");
+    const collection = await requireCollection(deps, query.collection);
+    const id = req.params["id"] ?? "";
+    const document = await deps.store.getDocument(collection, id);
+    const hidden = document !== undefined && query.aclGroups !== undefined && document.acl.length > 0 && !document.acl.some((g) => query.aclGroups!.includes(g));
+    const chunks = document && !hidden ? await deps.store.listChunks(collection, id) : undefined;
+    if (!document || !chunks) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
+    res.json({ documentId: id, collection, source: document.source, chunks: chunks.map(({ chunkId, headingPath, start, end, text }) => ({ chunkId, headingPath, start, end, text })) });
   });
 
   router.delete("/v1/documents/:id", async (req, res) => {
