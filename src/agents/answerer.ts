@@ -67,6 +67,11 @@ export interface AnswererOptions {
 }
 
 const MAX_PLAN_STEPS = 4;
+// Answer length when the caller sets none. Each part of a question in several parts brings its own
+// sentences (measured over six question sets: 6 rather than 4 for them answered 3 more questions right,
+// abstained no more, and kept citation precision).
+const ONE_PART_SENTENCES = 4;
+const MULTI_PART_SENTENCES = 6;
 const MULTI_PART = /\?.*\?|,?\s+(?:and|or)\s+(?:what|which|where|when|how|why|who|is|are|does|do|will|would|should|can)\b/i;
 
 /**
@@ -164,7 +169,7 @@ export class Answerer {
       usage.completionTokens += u.completionTokens;
     };
     const verifyMode = request.options?.verifyMode ?? this.options.verifyMode ?? "drop";
-    const maxSentences = request.options?.maxSentences ?? this.options.defaults?.maxSentences ?? 4;
+    const requestedSentences = request.options?.maxSentences ?? this.options.defaults?.maxSentences;
     const topK = request.options?.topK ?? this.options.defaults?.topK ?? 8;
     const conversationId = request.conversationId ?? randomUUID();
     const history = request.conversationId ? this.memory.get(conversationId) : [];
@@ -214,6 +219,7 @@ export class Answerer {
     const allHits = steps.flatMap((s) => s.hits);
     const candidates = buildCandidates(steps);
     const subSteps = plan.steps.filter((s) => s.id !== 1);
+    const maxSentences = requestedSentences ?? (subSteps.length > 0 ? MULTI_PART_SENTENCES : ONE_PART_SENTENCES);
     const subQueries = subSteps.map((s) => s.query);
     // One text per sub-question; a step without a focus repeats its query, which the cache embeds once.
     const focuses = subSteps.map((s) => s.focus ?? s.query);

@@ -18,7 +18,7 @@ const collectionName = z
 export const askOptionsSchema = z
   .object({
     verifyMode: z.enum(["drop", "flag"]).optional().describe("Drop unsupported sentences (default) or keep them flagged."),
-    maxSentences: z.number().int().min(1).max(20).optional().describe("Max answer sentences (default 4)."),
+    maxSentences: z.number().int().min(1).max(20).optional().describe("Max answer sentences (default 4, or 6 for a question in several parts)."),
     topK: z.number().int().min(1).max(50).optional().describe("Chunks retrieved per step (default 8)."),
     answerMode: z
       .enum(["extractive", "generative"])

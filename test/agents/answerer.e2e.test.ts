@@ -55,6 +55,7 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
   let generator: TextGenerator;
   let store: SqliteKnowledgeStore;
   let answerer: Answerer;
+  let retriever: Retriever;
   const texts = new Map<string, string>();
 
   beforeAll(async () => {
@@ -68,7 +69,7 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
       await ingestor.ingestContent({ collection: "kb", source: `docs/${name}`, fileName: name, content });
       texts.set(`docs/${name}`, (await loadDocument(name, Buffer.from(content))).text);
     }
-    const retriever = new Retriever({ store, embedder, reranker: new LexicalReranker() });
+    retriever = new Retriever({ store, embedder, reranker: new LexicalReranker() });
     answerer = new Answerer({ retriever, generator, embedder, logger: silentLogger() });
   });
 
@@ -96,6 +97,19 @@ describe("Answerer end to end (SQLite store, MiniLM embedder, SmolLM2-135M)", ()
       expect(text!.slice(c.start, c.end)).toBe(c.quote);
     }
     expect(response.sentences.every((s) => s.supported && s.support > 0)).toBe(true);
+  });
+
+  it("answers each part of a question in two parts, within the caller's maxSentences", async () => {
+    const rules = new Answerer({ retriever, embedder, planner: "fallback", logger: silentLogger() });
+    const question = "How long are readings kept, and when do nightly backups run?";
+    const both = await rules.askComplete({ question, collection: "kb" });
+    expect(both.abstained).toBe(false);
+    expect(both.trace.find((t) => t.type === "plan" && (t.data["plan"] as { kind?: string } | undefined)?.kind === "decomposed")).toBeDefined();
+    expect(both.answer).toMatch(/14 days/);
+    expect(both.answer).toMatch(/02:30/);
+    expect(both.sentences.length).toBeLessThanOrEqual(6);
+    const one = await rules.askComplete({ question, collection: "kb", options: { maxSentences: 1 } });
+    expect(one.sentences).toHaveLength(1);
   });
 
   it("abstains on an off-topic question and points to the closest sources", async () => {
