@@ -64,10 +64,11 @@ function el(tag, className, text) {
   return node;
 }
 
-let shownCitation;
+// Each click gets a number: a passage arriving for an earlier click is not shown.
+let clicks = 0;
 
 function showSource(citation, collection) {
-  shownCitation = citation;
+  const click = ++clicks;
   $("sourceTitle").textContent = citation.source;
   $("sourcePath").textContent = citation.headingPath.length ? citation.headingPath.join(" › ") : "(top of document)";
   $("sourceQuote").textContent = citation.quote;
@@ -75,11 +76,11 @@ function showSource(citation, collection) {
   $("sourceContext").hidden = true;
   $("sourceContext").replaceChildren();
   $("source").hidden = false;
-  void showContext(citation, collection);
+  void showContext(citation, collection, click);
 }
 
 /** The passage around the quote (its chunk), with the quote marked; the quote alone stays shown if it cannot be fetched. */
-async function showContext(citation, collection) {
+async function showContext(citation, collection, click) {
   const query = collection ? `?collection=${encodeURIComponent(collection)}` : "";
   const key = apiKeyInput.value.trim();
   try {
@@ -87,11 +88,12 @@ async function showContext(citation, collection) {
     if (!response.ok) return;
     const { chunks } = await response.json();
     const chunk = chunks.find((c) => c.chunkId === citation.chunkId) ?? chunks.find((c) => c.start <= citation.start && citation.end <= c.end);
-    // A later click may have replaced this citation while the chunks were on their way.
-    if (!chunk || shownCitation !== citation) return;
+    if (!chunk || click !== clicks) return;
     const from = citation.start - chunk.start;
     const to = citation.end - chunk.start;
-    $("sourceContext").append(chunk.text.slice(0, from), el("mark", undefined, chunk.text.slice(from, to)), chunk.text.slice(to));
+    // Re-ingested since the answer: the offsets no longer select the quote, so show none rather than a wrong passage.
+    if (from < 0 || to > chunk.text.length || chunk.text.slice(from, to) !== citation.quote) return;
+    $("sourceContext").replaceChildren(chunk.text.slice(0, from), el("mark", undefined, chunk.text.slice(from, to)), chunk.text.slice(to));
     $("sourceContext").hidden = false;
   } catch {
     // Offline or refused: the quote is still shown.
@@ -192,8 +194,7 @@ form.addEventListener("submit", async (event) => {
   try {
     const ws = await connect();
     const message = { type: "ask", id, question };
-    const collection = collectionInput.value.trim();
-    if (collection) message.collection = collection;
+    if (view.collection) message.collection = view.collection;
     if (conversationId) message.conversationId = conversationId;
     ws.send(JSON.stringify(message));
     statusLine.textContent = "Thinking…";

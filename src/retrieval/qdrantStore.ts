@@ -40,6 +40,7 @@ import type {
   EmbeddingSignature,
   KnowledgeStore,
   SearchHit,
+  DocumentChunks,
   StoreQuery,
   StoredChunk,
   StoredDocument,
@@ -441,21 +442,28 @@ class QdrantStore implements QdrantKnowledgeStore {
     this.#logger.debug({ collection: document.collection, documentId: document.id, chunks: chunks.length, generation }, "document replaced");
   }
 
-  /** The chunks of the document's current generation (see replaceDocument), so a replace in progress is never mixed in. */
-  async listChunks(collection: string, documentId: string): Promise<StoredChunk[] | undefined> {
-    const record = (await this.#documentRecords(collection, [documentId])).get(documentId);
-    if (!record) return undefined;
-    const filter = { must: [{ key: "documentId", match: { value: documentId } }, { key: "generation", match: { value: record.generation } }] };
-    const chunks: StoredChunk[] = [];
-    try {
-      for await (const payload of this.#scrollPayloads(this.qdrantCollectionName(collection), filter, "list a document's chunks")) {
-        const chunk = parseChunkPayload(payload);
-        if (chunk) chunks.push({ chunkId: chunk.chunkId, documentId, headingPath: chunk.headingPath, start: chunk.start, end: chunk.end, text: chunk.text });
+  /**
+   * The chunks of the record's generation (see replaceDocument), so a replace in progress is never mixed
+   * in. A replace that finishes between reading the record and its chunks deletes them under the reader:
+   * a count short of the record's is read again.
+   */
+  async getDocumentChunks(collection: string, documentId: string): Promise<DocumentChunks | undefined> {
+    for (let attempt = 0; attempt < CHUNK_READ_ATTEMPTS; attempt++) {
+      const record = (await this.#documentRecords(collection, [documentId])).get(documentId);
+      if (!record) return undefined;
+      const filter = { must: [{ key: "documentId", match: { value: documentId } }, { key: "generation", match: { value: record.generation } }] };
+      const chunks: StoredChunk[] = [];
+      try {
+        for await (const payload of this.#scrollPayloads(this.qdrantCollectionName(collection), filter, "list a document's chunks")) {
+          const chunk = parseChunkPayload(payload);
+          if (chunk) chunks.push({ chunkId: chunk.chunkId, documentId, headingPath: chunk.headingPath, start: chunk.start, end: chunk.end, text: chunk.text });
+        }
+      } catch (error) {
+        ignoreNotFound(undefined)(error);
       }
-    } catch (error) {
-      return ignoreNotFound([])(error);
+      if (chunks.length === record.chunkCount) return { document: toStoredDocument(record), chunks: chunks.sort((a, b) => a.start - b.start || a.end - b.end) };
     }
-    return chunks.sort((a, b) => a.start - b.start || a.end - b.end);
+    throw new LoreError("STORE_UNAVAILABLE", `Document "${documentId}" changed while its chunks were read ${CHUNK_READ_ATTEMPTS} times; try again`);
   }
 
   async deleteDocument(collection: string, documentId: string): Promise<boolean> {
@@ -579,6 +587,9 @@ interface CurrentPoint {
 }
 
 /** For cleanup and counts: a collection that is already gone is the outcome wanted, not an error. */
+/** Reads of a document's chunks before giving up on a document that keeps being replaced. */
+const CHUNK_READ_ATTEMPTS = 3;
+
 function ignoreNotFound<T>(fallback: T): (error: unknown) => T {
   return (error) => {
     if (LoreError.isInstance(error) && error.code === "NOT_FOUND") return fallback;

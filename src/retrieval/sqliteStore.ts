@@ -23,13 +23,13 @@ import { BinaryIndex } from "./bitIndex.js";
 import type {
   ChunkRecord,
   CollectionInfo,
+  DocumentChunks,
   DocumentMeta,
   EmbeddingSignature,
   KnowledgeStore,
   SearchFilter,
   SearchHit,
   StoreQuery,
-  StoredChunk,
   StoredDocument,
 } from "./types.js";
 import { binaryBits, quantizeBinary, vectorToBlob } from "./vectorCodec.js";
@@ -259,11 +259,17 @@ class SqliteStore implements SqliteKnowledgeStore {
     return docs.map((doc) => toStoredDocument(collection, doc));
   }
 
-  async listChunks(collection: string, documentId: string): Promise<StoredChunk[] | undefined> {
+  async getDocumentChunks(collection: string, documentId: string): Promise<DocumentChunks | undefined> {
     const row = this.#collectionRow(collection);
-    if (!row || !this.#stmt("SELECT 1 FROM documents WHERE collection_id = ? AND id = ?").get(row.id, documentId)) return undefined;
-    const rows = this.#stmt(`SELECT chunk_id, heading_path, start, "end", text FROM chunks WHERE collection_id = ? AND document_id = ? ORDER BY start, idx`).all(row.id, documentId) as Pick<HitRow, "chunk_id" | "heading_path" | "start" | "end" | "text">[];
-    return rows.map((r) => ({ chunkId: r.chunk_id, documentId, headingPath: JSON.parse(r.heading_path) as string[], start: r.start, end: r.end, text: r.text }));
+    if (!row) return undefined;
+    // One read transaction: another process replacing the document cannot slip between the two reads.
+    return this.#db.transaction(() => {
+      const doc = this.#stmt("SELECT * FROM documents WHERE collection_id = ? AND id = ?").get(row.id, documentId) as DocumentRow | undefined;
+      if (!doc) return undefined;
+      const rows = this.#stmt(`SELECT chunk_id, heading_path, start, "end", text FROM chunks WHERE collection_id = ? AND document_id = ? ORDER BY start, idx`).all(row.id, documentId) as Pick<HitRow, "chunk_id" | "heading_path" | "start" | "end" | "text">[];
+      const chunks = rows.map((r) => ({ chunkId: r.chunk_id, documentId, headingPath: JSON.parse(r.heading_path) as string[], start: r.start, end: r.end, text: r.text }));
+      return { document: toStoredDocument(collection, doc), chunks };
+    })();
   }
 
   async replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void> {

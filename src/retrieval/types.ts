@@ -57,6 +57,11 @@ export interface StoredChunk {
   text: string;
 }
 
+export interface DocumentChunks {
+  document: StoredDocument;
+  chunks: StoredChunk[];
+}
+
 export interface ChunkRecord extends ChunkDraft {
   /** `${documentId}#${index}` */
   id: string;
@@ -138,8 +143,11 @@ export interface KnowledgeStore {
   /** Replaces every chunk, vector and BM25 entry of a document atomically. */
   replaceDocument(document: DocumentMeta, chunks: ChunkRecord[]): Promise<void>;
   deleteDocument(collection: string, documentId: string): Promise<boolean>;
-  /** The current chunks of a document in text order (undefined when the document is not in the collection). */
-  listChunks(collection: string, documentId: string): Promise<StoredChunk[] | undefined>;
+  /**
+   * A document with its current chunks in text order, read together (the chunks are those of the
+   * version the metadata describes); undefined when the document is not in the collection.
+   */
+  getDocumentChunks(collection: string, documentId: string): Promise<DocumentChunks | undefined>;
   searchDense(query: StoreQuery): Promise<SearchHit[]>;
   searchBm25(query: StoreQuery): Promise<SearchHit[]>;
   /** Dense + BM25 fused with reciprocal rank fusion (k = 60). */

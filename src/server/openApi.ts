@@ -174,7 +174,12 @@ export function buildOpenApiDocument(version: string): Json {
         ],
         get: {
           summary: "A document's chunks in text order: the extracted text that citations' chunkId, start and end point into",
-          responses: { "200": { description: "The chunks", content: jsonContent("DocumentChunks") }, ...commonErrors, "404": errorResponse("NOT_FOUND") },
+          responses: {
+            "200": { description: "The chunks", content: jsonContent("DocumentChunks") },
+            ...commonErrors,
+            "404": errorResponse("NOT_FOUND"),
+            "503": errorResponse("STORE_UNAVAILABLE: the document kept changing while it was read (Qdrant); try again"),
+          },
         },
       },
       "/v1/chat": {

@@ -85,8 +85,10 @@ const aclGroupList = z
   .transform((value) => value.split(",").map((g) => g.trim()).filter(Boolean))
   .pipe(z.array(z.string().max(128)).max(64));
 
+// Strict: a misspelt or array-encoded ACL parameter ("aclGroups[]=hr") must be refused, not read as no ACL.
 export const documentChunksQuerySchema = collectionQuerySchema
-  .extend({ aclGroups: aclGroupList.optional().describe("Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them is not found.") });
+  .extend({ aclGroups: aclGroupList.optional().describe("Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them is not found.") })
+  .strict();
 
 export const wsAskMessageSchema = z
   .object({

@@ -44,7 +44,20 @@ describe.skipIf(!hasChromium)(`chat page in headless Chromium${hasChromium ? "" 
     // The passage around the quote is fetched from /v1/documents/{id}/chunks, the quote marked in it.
     await page.locator("#sourceContext mark").waitFor({ state: "visible" });
     expect(await page.textContent("#sourceContext mark")).toBe(quote);
-    expect((await page.textContent("#sourceContext"))!.length).toBeGreaterThan(quote!.length);
+    const passage = await page.textContent("#sourceContext");
+    expect(passage!.length).toBeGreaterThan(quote!.length);
+    // Clicking again while an earlier passage is still on its way (held back here) shows it once, not twice.
+    await page.route("**/v1/documents/**", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await marker.click();
+    await marker.click();
+    // Both held-back responses have arrived (three chunk fetches in all), and the page has handled them.
+    await page.waitForFunction(() => performance.getEntriesByType("resource").filter((e) => e.name.includes("/chunks")).length >= 3);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(await page.locator("#sourceContext mark").count()).toBe(1);
+    expect(await page.textContent("#sourceContext")).toBe(passage);
     await page.locator("#log .meta").first().waitFor({ state: "visible", timeout: 240_000 });
     expect(errors).toEqual([]);
   }, LONG);

@@ -64,6 +64,7 @@ describe.skipIf(!url)("QdrantKnowledgeStore specifics", () => {
       expect(hits.map((h) => h.text)).toEqual(["Version one mentions ocelots."]);
     }
     expect(await store.getDocument("interrupted", "doc.md")).toMatchObject({ contentHash: "v1" });
+    expect((await store.getDocumentChunks("interrupted", "doc.md"))?.chunks.map((c) => c.text)).toEqual(["Version one mentions ocelots."]);
 
     await store.replaceDocument(v2.document, v2.chunks);
     expect((await store.searchHybrid(query)).map((h) => h.text)).toEqual(["Version two mentions pangolins."]);

@@ -80,7 +80,16 @@ function recordingQdrant(): RecordingQdrant {
         countHooks.delete(name);
         return reply(res, { count: (body as { filter?: unknown }).filter ? 0 : points.size });
       }
-      if (route === "POST points/scroll") return reply(res, { points: [], next_page_offset: null });
+      if (route === "POST points/scroll") {
+        // Keyword "must" filters and id-ordered pages, as a real scroll does.
+        const { filter, limit = 10, offset } = body as { filter?: { must?: { key: string; match: { value: unknown } }[] }; limit?: number; offset?: string };
+        const matching = [...points.values()]
+          .filter((p) => (filter?.must ?? []).every((m) => p.payload?.[m.key] === m.match.value))
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const from = offset === undefined ? 0 : matching.findIndex((p) => p.id >= offset);
+        const page = matching.slice(from, from + limit);
+        return reply(res, { points: page, next_page_offset: matching[from + limit]?.id ?? null });
+      }
       if (route === "POST points/query") return reply(res, { points: [] });
       if (route === "POST points/query/batch") return reply(res, (body as { searches: unknown[] }).searches.map(() => ({ points: [] })));
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: { error: `unexpected ${route}` } }));
@@ -169,6 +178,27 @@ describe("requests the Qdrant engine sends", () => {
   it("deletes a document's chunks by a documentId filter", () => {
     const deletes = sent("POST", "/collections/t_docs/points/delete").map((r) => r.body);
     expect(deletes.at(-1)).toEqual({ filter: { must: [{ key: "documentId", match: { value: "guide/wal.md" } }] } });
+  });
+
+  it("reads a document's chunks by scrolling its current generation page by page, never an older one", async () => {
+    // This endpoint ignores deletes by filter, so the first version's chunks stay: only the generation filter hides them.
+    const texts = Array.from({ length: 300 }, (_, i) => ({ text: `Paragraph ${i} of the long guide.` }));
+    const v1 = makeDocument("docs", "long.md", texts, { contentHash: "v1" }, 4);
+    await store.replaceDocument(v1.document, v1.chunks);
+    const v2 = makeDocument("docs", "long.md", texts.map((t) => ({ text: t.text.replace("guide", "manual") })), { contentHash: "v2" }, 4);
+    await store.replaceDocument(v2.document, v2.chunks);
+    const before = requests.length;
+
+    const found = await store.getDocumentChunks("docs", "long.md");
+    expect(found?.document).toMatchObject({ contentHash: "v2", chunkCount: 300 });
+    expect(found?.chunks.map((c) => c.text)).toEqual(v2.chunks.map((c) => c.text));
+    const scrolls = requests.slice(before).filter((r) => r.method === "POST" && r.path === "/collections/t_docs/points/scroll");
+    expect(scrolls).toHaveLength(2);
+    const must = (scrolls[0]!.body as { filter: { must: { key: string }[] } }).filter.must;
+    expect(must.map((m) => m.key)).toEqual(["documentId", "generation"]);
+    expect(scrolls[0]!.body).toMatchObject({ limit: 256, with_payload: true, with_vector: false });
+    expect(scrolls[1]!.body).toMatchObject({ offset: expect.any(String) });
+    await store.deleteDocument("docs", "long.md");
   });
 
   it("runs two replaces of one document one after the other, so neither deletes the other's chunks", async () => {

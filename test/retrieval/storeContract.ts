@@ -267,7 +267,7 @@ export function runKnowledgeStoreContract(name: string, open: () => Promise<Know
       expect(semantic.score.dense).toBeDefined();
     });
 
-    it("lists a document's current chunks in text order", async () => {
+    it("reads a document with its current chunks in text order", async () => {
       const collection = await freshCollection("chunks");
       const v1 = makeDocument(collection, "guide.md", [{ text: "Old first chunk." }, { text: "Old second chunk." }], { contentHash: "v1" }, dimension);
       await store.replaceDocument(v1.document, v1.chunks);
@@ -275,14 +275,15 @@ export function runKnowledgeStoreContract(name: string, open: () => Promise<Know
       // Stored in reverse: the listing is in text order whatever the write order.
       await store.replaceDocument(v2.document, [...v2.chunks].reverse());
 
-      const chunks = await store.listChunks(collection, "guide.md");
-      expect(chunks).toEqual(
+      const found = await store.getDocumentChunks(collection, "guide.md");
+      expect(found?.document).toMatchObject({ id: "guide.md", contentHash: "v2", chunkCount: 3 });
+      expect(found?.chunks).toEqual(
         v2.chunks.map((c) => ({ chunkId: c.id, documentId: "guide.md", headingPath: c.headingPath, start: c.start, end: c.end, text: c.text })),
       );
-      expect(await store.listChunks(collection, "missing.md")).toBeUndefined();
-      expect(await store.listChunks(`contract-${run}-no-such-collection`, "guide.md")).toBeUndefined();
+      expect(await store.getDocumentChunks(collection, "missing.md")).toBeUndefined();
+      expect(await store.getDocumentChunks(`contract-${run}-no-such-collection`, "guide.md")).toBeUndefined();
       await store.deleteDocument(collection, "guide.md");
-      expect(await store.listChunks(collection, "guide.md")).toBeUndefined();
+      expect(await store.getDocumentChunks(collection, "guide.md")).toBeUndefined();
     });
 
     it("lists and gets documents with their content hash and metadata", async () => {

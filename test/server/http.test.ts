@@ -185,6 +185,10 @@ describe("collections and documents", () => {
     const hr = (await (await chunksOf("&aclGroups=staff,hr")).json()) as { chunks: { text: string }[] };
     expect(hr.chunks.map((c) => c.text).join(" ")).toContain("Salaries are paid on the 25th.");
     await expectError(await chunksOf("&aclGroups=staff"), 404, "NOT_FOUND");
+    // No group at all sees only documents without groups; an array-encoded or misspelt parameter is refused, never ignored.
+    await expectError(await chunksOf("&aclGroups="), 404, "NOT_FOUND");
+    await expectError(await chunksOf("&aclGroups[]=hr"), 400, "BAD_REQUEST");
+    await expectError(await chunksOf("&aclgroups=hr"), 400, "BAD_REQUEST");
 
     const search = await postJson("/v1/search", { query: "when is the kettle descaled", collection: "notes" });
     expect(((await search.json()) as { hits: { documentId: string }[] }).hits[0]!.documentId).toBe("office/kettle.md");

@@ -79,11 +79,11 @@ export function documentRoutes(deps: ServiceDeps): Router {
     const query = parseInput(documentChunksQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
     const id = req.params["id"] ?? "";
-    const document = await deps.store.getDocument(collection, id);
-    const hidden = document !== undefined && query.aclGroups !== undefined && document.acl.length > 0 && !document.acl.some((g) => query.aclGroups!.includes(g));
-    const chunks = document && !hidden ? await deps.store.listChunks(collection, id) : undefined;
-    if (!document || !chunks) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
-    res.json({ documentId: id, collection, source: document.source, chunks: chunks.map(({ chunkId, headingPath, start, end, text }) => ({ chunkId, headingPath, start, end, text })) });
+    const found = await deps.store.getDocumentChunks(collection, id);
+    const groups = query.aclGroups;
+    const hidden = found !== undefined && groups !== undefined && found.document.acl.length > 0 && !found.document.acl.some((g) => groups.includes(g));
+    if (!found || hidden) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
+    res.json({ documentId: id, collection, source: found.document.source, chunks: found.chunks.map(({ chunkId, headingPath, start, end, text }) => ({ chunkId, headingPath, start, end, text })) });
   });
 
   router.delete("/v1/documents/:id", async (req, res) => {
