@@ -35,6 +35,13 @@ const collectionQuery: Json = {
   schema: collectionNameSchema,
   description: "Collection; defaults to the server's default collection.",
 };
+const aclGroupsQuery: Json = {
+  name: "aclGroups",
+  in: "query",
+  required: false,
+  schema: { type: "string", maxLength: 512 },
+  description: "Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them is left out (404 for one document).",
+};
 const documentIdParam: Json = {
   name: "id",
   in: "path",
@@ -132,7 +139,7 @@ export function buildOpenApiDocument(version: string): Json {
       "/v1/documents": {
         get: {
           summary: "List the documents of a collection",
-          parameters: [collectionQuery],
+          parameters: [collectionQuery, aclGroupsQuery],
           responses: { "200": { description: "Documents", content: { "application/json": { schema: { type: "object", properties: { documents: { type: "array", items: ref("Document") } } } } } }, ...commonErrors, "404": errorResponse("NOT_FOUND: unknown collection") },
         },
         post: {
@@ -157,20 +164,14 @@ export function buildOpenApiDocument(version: string): Json {
       },
       "/v1/documents/{id}": {
         parameters: [documentIdParam, collectionQuery],
-        get: { summary: "Get a document's metadata", responses: { "200": { description: "The document", content: jsonContent("Document") }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
+        get: { summary: "Get a document's metadata", parameters: [aclGroupsQuery], responses: { "200": { description: "The document", content: jsonContent("Document") }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
         delete: { summary: "Delete a document with its chunks and vectors", responses: { "204": { description: "Deleted" }, ...commonErrors, "404": errorResponse("NOT_FOUND") } },
       },
       "/v1/documents/{id}/chunks": {
         parameters: [
           documentIdParam,
           collectionQuery,
-          {
-            name: "aclGroups",
-            in: "query",
-            required: false,
-            schema: { type: "string", maxLength: 512 },
-            description: "Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them answers 404.",
-          },
+          aclGroupsQuery,
         ],
         get: {
           summary: "A document's chunks in text order: the extracted text that citations' chunkId, start and end point into",

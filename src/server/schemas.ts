@@ -86,7 +86,7 @@ const aclGroupList = z
   .pipe(z.array(z.string().max(128)).max(64));
 
 // Strict: a misspelt or array-encoded ACL parameter ("aclGroups[]=hr") must be refused, not read as no ACL.
-export const documentChunksQuerySchema = collectionQuerySchema
+export const documentQuerySchema = collectionQuerySchema
   .extend({ aclGroups: aclGroupList.optional().describe("Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them is not found.") })
   .strict();
 

@@ -189,6 +189,13 @@ describe("collections and documents", () => {
     await expectError(await chunksOf("&aclGroups="), 404, "NOT_FOUND");
     await expectError(await chunksOf("&aclGroups[]=hr"), 400, "BAD_REQUEST");
     await expectError(await chunksOf("&aclgroups=hr"), 400, "BAD_REQUEST");
+    // Listing and getting a document apply the same rule.
+    const listed = async (query: string) => ((await (await fetch(`${url}/v1/documents?collection=notes${query}`)).json()) as { documents: { id: string }[] }).documents.map((d) => d.id);
+    expect(await listed("")).toEqual(expect.arrayContaining(["payroll.md", "office/kettle.md"]));
+    expect(await listed("&aclGroups=hr")).toEqual(expect.arrayContaining(["payroll.md", "office/kettle.md"]));
+    expect(await listed("&aclGroups=staff")).toEqual(["office/kettle.md"]);
+    expect((await fetch(`${url}/v1/documents/payroll.md?collection=notes&aclGroups=hr`)).status).toBe(200);
+    await expectError(await fetch(`${url}/v1/documents/payroll.md?collection=notes&aclGroups=staff`), 404, "NOT_FOUND");
 
     const search = await postJson("/v1/search", { query: "when is the kettle descaled", collection: "notes" });
     expect(((await search.json()) as { hits: { documentId: string }[] }).hits[0]!.documentId).toBe("office/kettle.md");

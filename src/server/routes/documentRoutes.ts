@@ -3,7 +3,17 @@ import multer from "multer";
 import { LoreError } from "../../errors/index.js";
 import { requireCollection } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
-import { collectionQuerySchema, documentChunksQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
+import type { StoredDocument } from "../../retrieval/index.js";
+import { collectionQuerySchema, documentQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
+
+/**
+ * ACL groups apply as in search: with the caller's groups, a document that has groups and shares none
+ * is hidden, and a caller cannot tell a hidden document from a missing one. Without them, all are seen.
+ */
+const visibleTo =
+  (groups: readonly string[] | undefined) =>
+  (document: StoredDocument): boolean =>
+    groups === undefined || document.acl.length === 0 || document.acl.some((g) => groups.includes(g));
 
 const splitList = (value: string | undefined): string[] =>
   (value ?? "")
@@ -58,31 +68,28 @@ export function documentRoutes(deps: ServiceDeps): Router {
   });
 
   router.get("/v1/documents", async (req, res) => {
-    const query = parseInput(collectionQuerySchema, req.query, "query");
+    const query = parseInput(documentQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
-    res.json({ documents: await deps.store.listDocuments(collection) });
+    res.json({ documents: (await deps.store.listDocuments(collection)).filter(visibleTo(query.aclGroups)) });
   });
 
   router.get("/v1/documents/:id", async (req, res) => {
-    const query = parseInput(collectionQuerySchema, req.query, "query");
+    const query = parseInput(documentQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
     const id = req.params["id"] ?? "";
     const document = await deps.store.getDocument(collection, id);
-    if (!document) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
+    if (!document || !visibleTo(query.aclGroups)(document)) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
     res.json(document);
   });
 
   // The chunks are the document's extracted text as indexed: a citation's chunkId, start and end point
-  // into them, so a client can show a quote in its context. ACL groups apply as in search: a caller who
-  // passes them cannot tell a hidden document from a missing one.
+  // into them, so a client can show a quote in its context.
   router.get("/v1/documents/:id/chunks", async (req, res) => {
-    const query = parseInput(documentChunksQuerySchema, req.query, "query");
+    const query = parseInput(documentQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
     const id = req.params["id"] ?? "";
     const found = await deps.store.getDocumentChunks(collection, id);
-    const groups = query.aclGroups;
-    const hidden = found !== undefined && groups !== undefined && found.document.acl.length > 0 && !found.document.acl.some((g) => groups.includes(g));
-    if (!found || hidden) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
+    if (!found || !visibleTo(query.aclGroups)(found.document)) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
     res.json({ documentId: id, collection, source: found.document.source, chunks: found.chunks.map(({ chunkId, headingPath, start, end, text }) => ({ chunkId, headingPath, start, end, text })) });
   });
 
