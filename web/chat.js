@@ -81,10 +81,11 @@ function showSource(citation, collection) {
 
 /** The passage around the quote (its chunk), with the quote marked; the quote alone stays shown if it cannot be fetched. */
 async function showContext(citation, collection, click) {
-  const query = collection ? `?collection=${encodeURIComponent(collection)}` : "";
+  const params = new URLSearchParams({ start: String(citation.start), end: String(citation.end) });
+  if (collection) params.set("collection", collection);
   const key = apiKeyInput.value.trim();
   try {
-    const response = await fetch(`/v1/documents/${encodeURIComponent(citation.documentId)}/chunks${query}`, { headers: key ? { "x-api-key": key } : {} });
+    const response = await fetch(`/v1/documents/${encodeURIComponent(citation.documentId)}/chunks?${params}`, { headers: key ? { "x-api-key": key } : {} });
     if (!response.ok) return;
     const { chunks } = await response.json();
     const chunk = chunks.find((c) => c.chunkId === citation.chunkId) ?? chunks.find((c) => c.start <= citation.start && citation.end <= c.end);

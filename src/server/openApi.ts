@@ -172,6 +172,8 @@ export function buildOpenApiDocument(version: string): Json {
           documentIdParam,
           collectionQuery,
           aclGroupsQuery,
+          { name: "start", in: "query", required: false, schema: { type: "string", pattern: "^\\d{1,10}$" }, description: "Only chunks that end after this character offset (a citation's start)." },
+          { name: "end", in: "query", required: false, schema: { type: "string", pattern: "^\\d{1,10}$" }, description: "Only chunks that start before this character offset (a citation's end); greater than start." },
         ],
         get: {
           summary: "A document's chunks in text order: the extracted text that citations' chunkId, start and end point into",

@@ -90,6 +90,20 @@ export const documentQuerySchema = collectionQuerySchema
   .extend({ aclGroups: aclGroupList.optional().describe("Comma-separated ACL groups of the caller: a document that has ACL groups and shares none of them is not found.") })
   .strict();
 
+const textOffset = z
+  .string()
+  .regex(/^\d{1,10}$/, "must be a character offset: a whole number, 0 or more")
+  .transform(Number);
+
+// A citation's span: only the chunks that overlap it, so showing one quote does not fetch a whole book.
+export const documentChunksQuerySchema = documentQuerySchema
+  .extend({
+    start: textOffset.optional().describe("Only chunks that end after this offset."),
+    end: textOffset.optional().describe("Only chunks that start before this offset."),
+  })
+  .strict()
+  .refine((q) => q.start === undefined || q.end === undefined || q.end > q.start, { message: "end must be greater than start", path: ["end"] });
+
 export const wsAskMessageSchema = z
   .object({
     type: z.literal("ask"),

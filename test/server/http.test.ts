@@ -59,6 +59,17 @@ describe("REST answers", () => {
     const chunk = body.chunks.find((c) => c.chunkId === citation.chunkId)!;
     expect(chunk.text.slice(citation.start - chunk.start, citation.end - chunk.start)).toBe(citation.quote);
 
+    // Only the chunks overlapping a citation's span, when asked for it.
+    const spanUrl = `${url}/v1/documents/${encodeURIComponent(citation.documentId)}/chunks?start=${citation.start}&end=${citation.end}`;
+    const span = (await (await fetch(spanUrl)).json()) as { chunks: { chunkId: string; start: number; end: number }[] };
+    expect(span.chunks.map((c) => c.chunkId)).toContain(citation.chunkId);
+    expect(span.chunks.every((c) => c.end > citation.start && c.start < citation.end)).toBe(true);
+    const chunksUrl = `${url}/v1/documents/${encodeURIComponent(citation.documentId)}/chunks`;
+    const pastTheEnd = (await (await fetch(`${chunksUrl}?start=${Math.max(...body.chunks.map((c) => c.end))}`)).json()) as { chunks: unknown[] };
+    expect(pastTheEnd.chunks).toEqual([]);
+    expect(await expectError(await fetch(`${chunksUrl}?start=10&end=5`), 400, "BAD_REQUEST")).toMatch(/end must be greater than start/);
+    expect(await expectError(await fetch(`${chunksUrl}?start=-1`), 400, "BAD_REQUEST")).toMatch(/character offset/);
+
     await expectError(await fetch(`${url}/v1/documents/no-such-doc.md/chunks`), 404, "NOT_FOUND");
     await expectError(await fetch(`${url}/v1/documents/x/chunks?collection=no-such-collection`), 404, "NOT_FOUND");
     await expectError(await fetch(`${url}/v1/documents/x/chunks?aclGroups=${"g".repeat(129)}`), 400, "BAD_REQUEST");

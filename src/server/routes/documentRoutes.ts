@@ -4,7 +4,7 @@ import { LoreError } from "../../errors/index.js";
 import { requireCollection } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
 import type { StoredDocument } from "../../retrieval/index.js";
-import { collectionQuerySchema, documentQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
+import { collectionQuerySchema, documentChunksQuerySchema, documentQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
 
 /**
  * ACL groups apply as in search: with the caller's groups, a document that has groups and shares none
@@ -85,12 +85,15 @@ export function documentRoutes(deps: ServiceDeps): Router {
   // The chunks are the document's extracted text as indexed: a citation's chunkId, start and end point
   // into them, so a client can show a quote in its context.
   router.get("/v1/documents/:id/chunks", async (req, res) => {
-    const query = parseInput(documentQuerySchema, req.query, "query");
+    const query = parseInput(documentChunksQuerySchema, req.query, "query");
     const collection = await requireCollection(deps, query.collection);
     const id = req.params["id"] ?? "";
     const found = await deps.store.getDocumentChunks(collection, id);
     if (!found || !visibleTo(query.aclGroups)(found.document)) throw new LoreError("NOT_FOUND", `Document "${id}" is not in collection "${collection}"`);
-    res.json({ documentId: id, collection, source: found.document.source, chunks: found.chunks.map(({ chunkId, headingPath, start, end, text }) => ({ chunkId, headingPath, start, end, text })) });
+    const from = query.start ?? 0;
+    const to = query.end ?? Number.POSITIVE_INFINITY;
+    const chunks = found.chunks.filter((c) => c.end > from && c.start < to);
+    res.json({ documentId: id, collection, source: found.document.source, chunks: chunks.map(({ chunkId, headingPath, start, end, text }) => ({ chunkId, headingPath, start, end, text })) });
   });
 
   router.delete("/v1/documents/:id", async (req, res) => {
