@@ -1,27 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/retrieval/index.js";
-
-const run = promisify(execFile);
-const TSX = join(process.cwd(), "node_modules/.bin/tsx");
-const MAIN = join(process.cwd(), "src/cli/main.ts");
+import { runLore } from "./runLore.js";
 
 describe("lore collections", () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const lore = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(TSX, [MAIN, ...args], { env, timeout: 60_000 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-    }
-  };
+  const lore = (...args: string[]) => runLore(env, ...args);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "lore-collections-"));

@@ -1,21 +1,6 @@
-import { z } from "zod";
-import { loadConfig } from "../../config/index.js";
 import { LoreError } from "../../errors/index.js";
-import { createLogger } from "../../logging/index.js";
-import { openKnowledgeStore, type KnowledgeStore } from "../../retrieval/index.js";
 import type { CliCommand } from "./command.js";
-
-const jsonFlag = z.object({ json: z.boolean().default(false) });
-
-/** Runs on the store Lore is configured for, and closes it. */
-async function withStore(work: (store: KnowledgeStore) => Promise<number>): Promise<number> {
-  const store = await openKnowledgeStore(loadConfig(), createLogger({ level: "warn" }));
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+import { jsonFlag, withStore } from "./storeAccess.js";
 
 const list: CliCommand = {
   summary: "List the collections of the knowledge store with their documents and chunks",

@@ -1,6 +1,7 @@
 import { askCommand } from "./ask.js";
 import { collectionsCommands } from "./collections.js";
 import type { CliCommand } from "./command.js";
+import { documentsCommands } from "./documents.js";
 import { ingestCommand } from "./ingest.js";
 import { modelsCommands } from "./models.js";
 import { serveCommand } from "./serve.js";
@@ -13,6 +14,7 @@ import { searchCommand } from "./search.js";
 export const commands: Record<string, CliCommand> = {
   ...modelsCommands,
   ...collectionsCommands,
+  ...documentsCommands,
   ingest: ingestCommand,
   serve: serveCommand,
   ask: askCommand,
