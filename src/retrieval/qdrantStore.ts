@@ -586,10 +586,10 @@ interface CurrentPoint {
   score: number;
 }
 
-/** For cleanup and counts: a collection that is already gone is the outcome wanted, not an error. */
 /** Reads of a document's chunks before giving up on a document that keeps being replaced. */
 const CHUNK_READ_ATTEMPTS = 3;
 
+/** For cleanup and counts: a collection that is already gone is the outcome wanted, not an error. */
 function ignoreNotFound<T>(fallback: T): (error: unknown) => T {
   return (error) => {
     if (LoreError.isInstance(error) && error.code === "NOT_FOUND") return fallback;

@@ -32,12 +32,15 @@ export const askOptionsSchema = z
 
 export const conversationIdSchema = z.string().min(1).max(128);
 
+/** A caller's ACL groups, in a body or (comma-separated) in a query string. */
+const aclGroupsSchema = z.array(z.string().min(1).max(128)).max(64);
+
 export const askBodySchema = z
   .object({
     question: z.string().trim().min(1).max(4000).describe("The question, in natural language."),
     collection: collectionName.optional(),
     conversationId: conversationIdSchema.optional().describe("Continue a conversation (multi-turn); returned by a previous answer."),
-    aclGroups: z.array(z.string().min(1).max(128)).max(64).optional().describe("Caller's ACL groups: only chunks with an empty ACL or a shared group are used."),
+    aclGroups: aclGroupsSchema.optional().describe("Caller's ACL groups: only chunks with an empty ACL or a shared group are used."),
     options: askOptionsSchema.optional(),
   })
   .strict();
@@ -83,7 +86,7 @@ const aclGroupList = z
   .string()
   .max(512)
   .transform((value) => value.split(",").map((g) => g.trim()).filter(Boolean))
-  .pipe(z.array(z.string().max(128)).max(64));
+  .pipe(aclGroupsSchema);
 
 // Strict: a misspelt or array-encoded ACL parameter ("aclGroups[]=hr") must be refused, not read as no ACL.
 export const documentQuerySchema = collectionQuerySchema

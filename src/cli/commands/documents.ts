@@ -13,11 +13,24 @@ function oneId(positionals: string[], usage: string): string {
   return id;
 }
 
-/** The collection to read; a missing one is said on stderr (exit status 1) rather than listed as empty. */
-async function existingCollection(store: KnowledgeStore, name: string): Promise<boolean> {
-  if (await store.getCollection(name)) return true;
-  process.stderr.write(`No collection "${name}" (lore collections list shows them)\n`);
-  return false;
+/**
+ * Runs on the --collection (or default) collection of the configured store; a missing collection is said
+ * on stderr (exit status 1) rather than treated as empty.
+ */
+function inCollection(collection: string | undefined, work: (store: KnowledgeStore, name: string) => Promise<number>): Promise<number> {
+  return withStore(async (store, config) => {
+    const name = collection ?? config.defaultCollection;
+    if (!(await store.getCollection(name))) {
+      process.stderr.write(`No collection "${name}" (lore collections list shows them)\n`);
+      return 1;
+    }
+    return work(store, name);
+  });
+}
+
+function noDocument(id: string, collection: string): number {
+  process.stderr.write(`No document "${id}" in collection "${collection}" (lore documents list shows them)\n`);
+  return 1;
 }
 
 const list: CliCommand = {
@@ -26,9 +39,7 @@ const list: CliCommand = {
   options: { collection: { type: "string", short: "c" }, json: { type: "boolean" } },
   async run(values) {
     const { collection, json } = flags.parse(values);
-    return withStore(async (store, config) => {
-      const name = collection ?? config.defaultCollection;
-      if (!(await existingCollection(store, name))) return 1;
+    return inCollection(collection, async (store, name) => {
       const documents = await store.listDocuments(name);
       if (json) process.stdout.write(`${JSON.stringify(documents)}\n`);
       else if (documents.length === 0) process.stdout.write(`No documents in "${name}" yet: lore ingest <path> --collection ${name} adds some.\n`);
@@ -48,14 +59,9 @@ const show: CliCommand = {
   async run(values, positionals) {
     const id = oneId(positionals, "lore documents show <id>");
     const { collection, json } = flags.parse(values);
-    return withStore(async (store, config) => {
-      const name = collection ?? config.defaultCollection;
-      if (!(await existingCollection(store, name))) return 1;
+    return inCollection(collection, async (store, name) => {
       const found = await store.getDocumentChunks(name, id);
-      if (!found) {
-        process.stderr.write(`No document "${id}" in collection "${name}" (lore documents list shows them)\n`);
-        return 1;
-      }
+      if (!found) return noDocument(id, name);
       if (json) {
         process.stdout.write(`${JSON.stringify(found)}\n`);
         return 0;
@@ -76,13 +82,8 @@ const remove: CliCommand = {
   async run(values, positionals) {
     const id = oneId(positionals, "lore documents delete <id>");
     const { collection } = flags.parse(values);
-    return withStore(async (store, config) => {
-      const name = collection ?? config.defaultCollection;
-      if (!(await existingCollection(store, name))) return 1;
-      if (!(await store.deleteDocument(name, id))) {
-        process.stderr.write(`No document "${id}" in collection "${name}" (lore documents list shows them)\n`);
-        return 1;
-      }
+    return inCollection(collection, async (store, name) => {
+      if (!(await store.deleteDocument(name, id))) return noDocument(id, name);
       process.stdout.write(`Deleted document "${id}" from "${name}"\n`);
       return 0;
     });
