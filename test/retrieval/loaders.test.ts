@@ -10,6 +10,9 @@ import type { ExtractedDocument } from "../../src/retrieval/types.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/documents/", import.meta.url));
 const load = (name: string): Promise<ExtractedDocument> => loadDocument(name, readFileSync(`${FIXTURES}${name}`));
+// Lightweight-markup sources (reStructuredText, AsciiDoc), also kept out of the counted documents folder.
+const MARKUP = fileURLToPath(new URL("../fixtures/markup/", import.meta.url));
+const loadMarkup = (name: string): Promise<ExtractedDocument> => loadDocument(name, readFileSync(`${MARKUP}${name}`));
 // Typeset pages, kept out of the documents folder whose files the ingest tests count.
 const loadTypeset = (name: string): Promise<ExtractedDocument> => loadDocument(name, readFileSync(fileURLToPath(new URL(`../fixtures/typeset/${name}`, import.meta.url))));
 
@@ -269,9 +272,55 @@ describe("loaders", () => {
     expect(outline(doc)["INC-102"]).toContain("summary: Nightly backup skipped because the WAL bucket credentials expired.");
   });
 
+  it("rst: renders roles, references and directives as a reader sees them, drops what renders as nothing", async () => {
+    const doc = await loadMarkup("backup-guide.rst");
+    expect(doc.format).toBe("rst");
+    expect(doc.title).toBe("Backup Guide");
+    const sections = outline(doc);
+    expect(Object.keys(sections)).toEqual(["Backup Guide", "Backup Guide > Scheduling", "Backup Guide > Scheduling > Functions", "Backup Guide > Restoring"]);
+    // A paragraph is one line, a reference spanning a line break shows its title, a function role its call.
+    expect(sections["Backup Guide"]).toBe("The acme-backup tool copies a database to /var/backups/acme every night; see the archive format for what it writes.");
+    expect(sections["Backup Guide > Scheduling"]).toContain("Change the time with the backup_time setting, and call acme.backup.run() to start one by hand.");
+    expect(sections["Backup Guide > Scheduling"]).toContain("The retention is seven days.");
+    expect(sections["Backup Guide > Scheduling"]).toContain("Note: A backup taken while the database is being upgraded is discarded.");
+    expect(sections["Backup Guide > Scheduling"]).toContain("Changed in version 2.1: The default time moved from 01:00 to 02:00.");
+    // "::" announces a literal block: it renders as ":", and the block keeps its lines.
+    expect(sections["Backup Guide > Scheduling"]).toContain("To run a backup now, type:\n\n    $ acme-backup --now\n    Backup started.");
+    expect(sections["Backup Guide > Scheduling > Functions"]).toMatch(/^run\(target, \*, compress=True\)\n\nStart a backup of target and return its id\./);
+    expect(sections["Backup Guide > Scheduling > Functions"]).toContain('    import acme.backup\n    acme.backup.run("orders")');
+    expect(sections["Backup Guide > Restoring"]).toContain("Command | Effect\nrestore | copies a backup in");
+    expect(sections["Backup Guide > Restoring"]).toContain(">>> acme.backup.last()\n'2024-01-01'");
+    expect(sections["Backup Guide > Restoring"]).toContain("Older backups are deleted by `acme-prune`.");
+    for (const markup of ["toctree", "maxdepth", "This comment", ".. ", ":func:", ":confval:", "_backup-guide", "**", "[#]", "schedule", "+---"]) {
+      expect(doc.text, markup).not.toContain(markup);
+    }
+  });
+
+  it("asciidoc: renders attributes, links, admonitions and lists as a reader sees them, drops what renders as nothing", async () => {
+    const doc = await loadMarkup("backup-guide.adoc");
+    expect(doc.format).toBe("asciidoc");
+    expect(doc.title).toBe("Backup Guide");
+    const sections = outline(doc);
+    expect(Object.keys(sections)).toEqual(["Backup Guide", "Backup Guide > Scheduling", "Backup Guide > Scheduling > Restoring"]);
+    expect(sections["Backup Guide"]).toBe("The Acme Backup tool copies a database to `/var/backups/acme` every night; see the archive format for what it writes.");
+    const scheduling = sections["Backup Guide > Scheduling"]!;
+    expect(scheduling).toContain("Change the time with the `backup_time` setting, and see how to restore afterwards. The retention is seven days.");
+    expect(scheduling).toContain("Note: A backup taken while the database is being upgraded is discarded.");
+    expect(scheduling).toContain("Warning: Never run two backups at once.");
+    // A block title, then the listing's lines without their callout marks.
+    expect(scheduling).toContain("To run a backup now\n    $ acme-backup --now\n    Backup started.\n(1) Starts at once.");
+    expect(scheduling).toContain("1. Stop the service.\n2. Run the backup.\n  1. Check its log.");
+    expect(scheduling).toContain("retention: How many days a backup is kept.");
+    expect(sections["Backup Guide > Scheduling > Restoring"]).toBe("Command | Effect\nrestore | copies a backup in\n\n    $ acme-restore --latest");
+    for (const markup of ["Jane Doe", "v2.1", ":product:", "{", "This comment", "never shown", "[source", "[#", "<<", "include::", "ifdef", "|===", "////"]) {
+      expect(doc.text, markup).not.toContain(markup);
+    }
+  });
+
   it("every fixture's sections lie inside its text", async () => {
-    for (const name of readdirSync(FIXTURES).filter((n) => !n.startsWith("broken"))) {
-      const doc = await load(name);
+    const fixtures = [...readdirSync(FIXTURES).filter((n) => !n.startsWith("broken")).map((n) => `${FIXTURES}${n}`), ...readdirSync(MARKUP).map((n) => `${MARKUP}${n}`)];
+    for (const name of fixtures) {
+      const doc = await loadDocument(name, readFileSync(name));
       expect(doc.sections.length, name).toBeGreaterThan(0);
       for (const s of doc.sections) {
         expect(0 <= s.start && s.start < s.end && s.end <= doc.text.length, `${name} ${s.start}-${s.end}`).toBe(true);
@@ -291,5 +340,7 @@ describe("loaders", () => {
     expect(detectFormat("upload", readFileSync(`${FIXTURES}release-guide.docx`))).toBe("docx");
     expect(detectFormat("upload", Buffer.from("<!DOCTYPE html><p>x</p>"))).toBe("html");
     expect(detectFormat("upload", Buffer.from("just words"))).toBe("text");
+    expect(detectFormat("guide.rst", Buffer.from("Title\n=====\n"))).toBe("rst");
+    expect(detectFormat("guide.adoc", Buffer.from("= Title\n"))).toBe("asciidoc");
   });
 });

@@ -37,9 +37,10 @@ export const ingestCommand: CliCommand = {
   help: [
     "Usage: lore ingest <path> [--collection c] [--tag t]... [--acl group]... [--reembed] [--json]",
     "",
-    "Reads .md, .markdown, .txt, .html, .htm, .pdf, .docx, .json, .jsonl (folders recursively,",
-    "dotfiles ignored). Documents are identified by their path as given; re-running skips unchanged",
-    "files, replaces changed ones and deletes documents whose files were removed from the folder.",
+    "Reads .md, .markdown, .rst, .adoc, .txt, .html, .htm, .pdf, .docx, .json, .jsonl (folders",
+    "recursively, dotfiles ignored). Documents are identified by their path as given; re-running",
+    "skips unchanged files, replaces changed ones and deletes documents whose files were removed",
+    "from the folder.",
     "A file that cannot be parsed is reported and the rest goes on (exit code 1 if any failed).",
     "Chunking follows LORE_CHUNK_SIZE / LORE_CHUNK_OVERLAP; the store is LORE_STORE (sqlite at",
     "LORE_DB_PATH or LORE_DATA_DIR/lore.db, or qdrant at QDRANT_URL). --json prints the report.",

@@ -7,13 +7,19 @@ import { loadJson, loadJsonLines } from "./jsonLoader.js";
 import { loadMarkdown } from "./markdownLoader.js";
 export { findHeadings, type MarkdownHeading } from "./markdownLoader.js";
 import { loadPdf } from "./pdfLoader.js";
+import { loadRst } from "./rstLoader.js";
+import { loadAsciiDoc } from "./asciidocLoader.js";
 import { loadText } from "./textLoader.js";
 
-export type LoaderKind = "markdown" | "text" | "html" | "pdf" | "docx" | "json" | "jsonl";
+export type LoaderKind = "markdown" | "rst" | "asciidoc" | "text" | "html" | "pdf" | "docx" | "json" | "jsonl";
 
 const BY_EXTENSION: Record<string, LoaderKind> = {
   ".md": "markdown",
   ".markdown": "markdown",
+  ".rst": "rst",
+  ".rest": "rst",
+  ".adoc": "asciidoc",
+  ".asciidoc": "asciidoc",
   ".txt": "text",
   ".text": "text",
   ".html": "html",
@@ -60,6 +66,10 @@ export async function loadDocument(fileName: string, content: Buffer): Promise<E
     switch (kind) {
       case "markdown":
         return loadMarkdown(content, fileName);
+      case "rst":
+        return loadRst(content, fileName);
+      case "asciidoc":
+        return loadAsciiDoc(content, fileName);
       case "text":
         return loadText(content, fileName);
       case "html":
