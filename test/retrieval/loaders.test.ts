@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
-import { detectFormat, loadDocument } from "../../src/retrieval/index.js";
+import { detectFormat, isSupportedFile, loadDocument } from "../../src/retrieval/index.js";
 import { COLUMN_GAP, joinWrappedLines, tableCellStarts, withDrawnUnderscores } from "../../src/retrieval/loaders/pdfLoader.js";
 import { joinWrappedText } from "../../src/retrieval/loaders/textLoader.js";
 import { joinHyphenatedWords } from "../../src/retrieval/loaders/lineBreakHyphens.js";
@@ -315,6 +316,44 @@ describe("loaders", () => {
     for (const markup of ["Jane Doe", "v2.1", ":product:", "{", "This comment", "never shown", "[source", "[#", "<<", "include::", "ifdef", "|===", "////"]) {
       expect(doc.text, markup).not.toContain(markup);
     }
+  });
+
+  it("man: renders a roff page as man shows it, options as terms above their descriptions", async () => {
+    const doc = await loadMarkup("acme-backup.8");
+    expect(doc.format).toBe("man");
+    expect(doc.title).toBe("ACME-BACKUP(8)");
+    const sections = outline(doc);
+    expect(Object.keys(sections)).toEqual([
+      "ACME-BACKUP(8) > NAME",
+      "ACME-BACKUP(8) > SYNOPSIS",
+      "ACME-BACKUP(8) > DESCRIPTION",
+      "ACME-BACKUP(8) > OPTIONS",
+      "ACME-BACKUP(8) > OPTIONS > Exit status",
+      "ACME-BACKUP(8) > EXAMPLES",
+    ]);
+    expect(sections["ACME-BACKUP(8) > SYNOPSIS"]).toBe("acme-backup [--now] [-k days]");
+    // Filled lines join into one, fonts and escapes render, macro definitions and conditionals show nothing.
+    expect(sections["ACME-BACKUP(8) > DESCRIPTION"]).toBe(
+      "acme-backup copies the database to /var/backups/acme every night; see acme.conf(5) for the schedule.\n\nBackups older than the retention period — seven days by default — are deleted.",
+    );
+    expect(sections["ACME-BACKUP(8) > OPTIONS"]).toBe("-k, --keep=days\n\nKeep each backup for days days instead of seven.\n\n--now\n\nStart a backup at once.");
+    expect(sections["ACME-BACKUP(8) > OPTIONS > Exit status"]).toBe("• 0 when the backup was written.");
+    expect(sections["ACME-BACKUP(8) > EXAMPLES"]).toBe("$ acme-backup --now\n    Backup started.");
+    for (const markup of ["Generated for the tests", "macro definition", "\\f", "\\-", ".TP", "ad l"]) expect(doc.text, markup).not.toContain(markup);
+  });
+
+  it("reads a gzipped file as the file inside (ls.1.gz), and a manual page's name with plain words as text", async () => {
+    const page = readFileSync(`${MARKUP}acme-backup.8`);
+    const unpacked = await loadDocument("acme-backup.8", page);
+    expect(await loadDocument("acme-backup.8.gz", gzipSync(page))).toEqual(unpacked);
+    expect(detectFormat("acme-backup.8.gz", gzipSync(page))).toBe("man");
+    expect(isSupportedFile("ls.1.gz")).toBe(true);
+    expect(isSupportedFile("notes.md.gz")).toBe(true);
+    expect(isSupportedFile("release.tar.gz")).toBe(false);
+    expect(isSupportedFile("openssl.1ssl")).toBe(true);
+    expect(detectFormat("notes.1", Buffer.from("Step 1 of the plan, in plain words.\n"))).toBe("text");
+    expect(detectFormat("upload", page)).toBe("man");
+    await expect(loadDocument("acme-backup.8.gz", page)).rejects.toMatchObject({ code: "PARSE_FAILED" });
   });
 
   it("every fixture's sections lie inside its text", async () => {

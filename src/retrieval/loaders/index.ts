@@ -1,4 +1,5 @@
 import { extname } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { LoreError } from "../../errors/index.js";
 import type { ExtractedDocument } from "../types.js";
 import { loadDocx } from "./docxLoader.js";
@@ -8,10 +9,11 @@ import { loadMarkdown } from "./markdownLoader.js";
 export { findHeadings, type MarkdownHeading } from "./markdownLoader.js";
 import { loadPdf } from "./pdfLoader.js";
 import { loadRst } from "./rstLoader.js";
+import { loadManPage, looksLikeRoff } from "./manPageLoader.js";
 import { loadAsciiDoc } from "./asciidocLoader.js";
 import { loadText } from "./textLoader.js";
 
-export type LoaderKind = "markdown" | "rst" | "asciidoc" | "text" | "html" | "pdf" | "docx" | "json" | "jsonl";
+export type LoaderKind = "markdown" | "rst" | "asciidoc" | "man" | "text" | "html" | "pdf" | "docx" | "json" | "jsonl";
 
 const BY_EXTENSION: Record<string, LoaderKind> = {
   ".md": "markdown",
@@ -32,10 +34,32 @@ const BY_EXTENSION: Record<string, LoaderKind> = {
   ".ndjson": "jsonl",
 };
 
-export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(BY_EXTENSION);
+// Manual pages carry their section as the extension: ls.1, printf.3p, openssl.1ssl, perlfunc.1perl.
+const MAN_PAGE = /^\.(?:[1-9][a-z]*|man)$/;
+const GZIP = /\.gz$/i;
+// A compressed file larger than this unpacked is refused rather than unpacked into memory (a zip bomb).
+const MAX_GUNZIPPED_BYTES = 256 * 1024 * 1024;
 
+export const SUPPORTED_EXTENSIONS: readonly string[] = [...Object.keys(BY_EXTENSION), ".1–.9 (man pages)", ".gz of any of these"];
+
+function kindByName(fileName: string): LoaderKind | undefined {
+  const extension = extname(fileName).toLowerCase();
+  return BY_EXTENSION[extension] ?? (MAN_PAGE.test(extension) ? "man" : undefined);
+}
+
+/** Whether a folder's file is one Lore reads: by its extension, under a ".gz" too (ls.1.gz, notes.md.gz). */
 export function isSupportedFile(fileName: string): boolean {
-  return extname(fileName).toLowerCase() in BY_EXTENSION;
+  return kindByName(fileName.replace(GZIP, "")) !== undefined;
+}
+
+/** A gzipped file's name and content unpacked (Debian ships its manual pages and many docs so). */
+function gunzipped(fileName: string, content: Buffer): { fileName: string; content: Buffer } {
+  if (!GZIP.test(fileName)) return { fileName, content };
+  try {
+    return { fileName: fileName.replace(GZIP, ""), content: gunzipSync(content, { maxOutputLength: MAX_GUNZIPPED_BYTES }) };
+  } catch (error) {
+    throw new LoreError("PARSE_FAILED", `${fileName}: cannot unpack: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Guesses the format from the first bytes, for uploads without a known extension. */
@@ -47,21 +71,30 @@ function sniff(content: Buffer): LoaderKind | undefined {
   const start = head.replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, "").trimStart().toLowerCase();
   if (/^(<!doctype html|<html|<\?xml[^>]*>\s*<!doctype html)/.test(start)) return "html";
   if (start.startsWith("{") || start.startsWith("[")) return "json";
+  if (looksLikeRoff(content)) return "man";
   return "text";
 }
 
-/** The loader for a file: its extension decides; an unknown extension is sniffed from the bytes. */
-export function detectFormat(fileName: string, content: Buffer): LoaderKind {
-  const byExtension = BY_EXTENSION[extname(fileName).toLowerCase()];
-  if (byExtension) return byExtension;
+function detectUnpacked(fileName: string, content: Buffer): LoaderKind {
+  const byName = kindByName(fileName);
+  // A file named like a manual page that is not roff source ("notes.1" in plain words) is read as text.
+  if (byName === "man") return looksLikeRoff(content) ? "man" : "text";
+  if (byName) return byName;
   const sniffed = extname(fileName) === "" ? sniff(content) : undefined;
   if (sniffed) return sniffed;
   throw new LoreError("UNSUPPORTED_FORMAT", `${fileName}: unsupported file type (supported: ${SUPPORTED_EXTENSIONS.join(", ")})`);
 }
 
+/** The loader for a file: its extension decides; an unknown extension is sniffed from the bytes. */
+export function detectFormat(fileName: string, content: Buffer): LoaderKind {
+  const unpacked = gunzipped(fileName, content);
+  return detectUnpacked(unpacked.fileName, unpacked.content);
+}
+
 /** Extracts a file's text, title and sections; LoreError PARSE_FAILED/UNSUPPORTED_FORMAT when it cannot. */
-export async function loadDocument(fileName: string, content: Buffer): Promise<ExtractedDocument> {
-  const kind = detectFormat(fileName, content);
+export async function loadDocument(packedName: string, packed: Buffer): Promise<ExtractedDocument> {
+  const { fileName, content } = gunzipped(packedName, packed);
+  const kind = detectUnpacked(fileName, content);
   try {
     switch (kind) {
       case "markdown":
@@ -70,6 +103,8 @@ export async function loadDocument(fileName: string, content: Buffer): Promise<E
         return loadRst(content, fileName);
       case "asciidoc":
         return loadAsciiDoc(content, fileName);
+      case "man":
+        return loadManPage(content, fileName);
       case "text":
         return loadText(content, fileName);
       case "html":
