@@ -351,9 +351,33 @@ describe("loaders", () => {
     expect(isSupportedFile("notes.md.gz")).toBe(true);
     expect(isSupportedFile("release.tar.gz")).toBe(false);
     expect(isSupportedFile("openssl.1ssl")).toBe(true);
+    expect(isSupportedFile("find.info-2.gz")).toBe(true);
     expect(detectFormat("notes.1", Buffer.from("Step 1 of the plan, in plain words.\n"))).toBe("text");
     expect(detectFormat("upload", page)).toBe("man");
     await expect(loadDocument("acme-backup.8.gz", page)).rejects.toMatchObject({ code: "PARSE_FAILED" });
+  });
+
+  it("info: nodes' underlined titles give heading paths; filled text, tags and references read as the Info reader shows them", async () => {
+    const filled = Array.from({ length: 12 }, (_, i) => `Line ${i} of the introduction is filled up to the width that makeinfo wraps\nits paragraphs at, so that joining the wrapped lines can be checked.`).join("\n");
+    const info = [
+      "This is acme.info, produced by makeinfo version 6.8 from acme.texi.\n\nThis manual documents Acme Backup.\nINFO-DIR-SECTION Utilities\nSTART-INFO-DIR-ENTRY\n* acme: (acme).   Backups.\nEND-INFO-DIR-ENTRY\n\n",
+      "\nFile: acme.info,  Node: Top,  Next: Introduction,  Up: (dir)\n\nAcme Backup\n***********\n\nThis manual documents Acme Backup.\n\n* Menu:\n\n* Introduction::     What it does.\n\n",
+      `\nFile: acme.info,  Node: Introduction,  Next: Options,  Prev: Top,  Up: Top\n\n1 Introduction\n**************\n\n${filled}\n\n`,
+      "\nFile: acme.info,  Node: Options,  Prev: Introduction,  Up: Introduction\n\n1.1 Options\n===========\n\n\0\b[index\0\b]\n‘--keep=DAYS’\n     Keep each backup for DAYS days; *note Introduction::, for the\n     schedule.\n\n",
+      "\nTag Table:\nNode: Top89\n\u001f\nEnd Tag Table\n",
+    ].join("\u001f");
+    const doc = await loadDocument("acme.info", Buffer.from(info));
+    expect(doc.format).toBe("info");
+    expect(doc.title).toBe("Acme Backup");
+    const sections = outline(doc);
+    expect(Object.keys(sections)).toEqual(["Acme Backup", "1 Introduction", "1 Introduction > 1.1 Options"]);
+    expect(sections["Acme Backup"]).toBe("This manual documents Acme Backup.");
+    expect(sections["1 Introduction"]).toContain("Line 0 of the introduction is filled up to the width that makeinfo wraps its paragraphs at, so that joining the wrapped lines can be checked. Line 1 of");
+    expect(sections["1 Introduction > 1.1 Options"]).toBe("‘--keep=DAYS’\n\n     Keep each backup for DAYS days; see Introduction, for the schedule.");
+    for (const markup of ["File: acme.info", "Menu:", "What it does", "Tag Table", "makeinfo version", "INFO-DIR", "\0"]) expect(doc.text, markup).not.toContain(markup);
+    // The first file of a split manual holds only the index of its parts: its preamble is its text.
+    const index = await loadDocument("acme.info", Buffer.from(`${info.split("\u001f")[0]}\u001f\nIndirect:\nacme.info-1: 1201\n\u001f\nTag Table:\n(Indirect)\n\u001f\nEnd Tag Table\n`));
+    expect(index.text).toBe("This manual documents Acme Backup.");
   });
 
   it("every fixture's sections lie inside its text", async () => {

@@ -9,11 +9,12 @@ import { loadMarkdown } from "./markdownLoader.js";
 export { findHeadings, type MarkdownHeading } from "./markdownLoader.js";
 import { loadPdf } from "./pdfLoader.js";
 import { loadRst } from "./rstLoader.js";
+import { loadInfo, looksLikeInfo } from "./infoLoader.js";
 import { loadManPage, looksLikeRoff } from "./manPageLoader.js";
 import { loadAsciiDoc } from "./asciidocLoader.js";
 import { loadText } from "./textLoader.js";
 
-export type LoaderKind = "markdown" | "rst" | "asciidoc" | "man" | "text" | "html" | "pdf" | "docx" | "json" | "jsonl";
+export type LoaderKind = "markdown" | "rst" | "asciidoc" | "man" | "info" | "text" | "html" | "pdf" | "docx" | "json" | "jsonl";
 
 const BY_EXTENSION: Record<string, LoaderKind> = {
   ".md": "markdown",
@@ -36,15 +37,17 @@ const BY_EXTENSION: Record<string, LoaderKind> = {
 
 // Manual pages carry their section as the extension: ls.1, printf.3p, openssl.1ssl, perlfunc.1perl.
 const MAN_PAGE = /^\.(?:[1-9][a-z]*|man)$/;
+// GNU Info manuals, split ones in numbered parts: coreutils.info, find.info-1.
+const INFO = /^\.info(?:-\d+)?$/;
 const GZIP = /\.gz$/i;
 // A compressed file larger than this unpacked is refused rather than unpacked into memory (a zip bomb).
 const MAX_GUNZIPPED_BYTES = 256 * 1024 * 1024;
 
-export const SUPPORTED_EXTENSIONS: readonly string[] = [...Object.keys(BY_EXTENSION), ".1–.9 (man pages)", ".gz of any of these"];
+export const SUPPORTED_EXTENSIONS: readonly string[] = [...Object.keys(BY_EXTENSION), ".1–.9 (man pages)", ".info", ".gz of any of these"];
 
 function kindByName(fileName: string): LoaderKind | undefined {
   const extension = extname(fileName).toLowerCase();
-  return BY_EXTENSION[extension] ?? (MAN_PAGE.test(extension) ? "man" : undefined);
+  return BY_EXTENSION[extension] ?? (MAN_PAGE.test(extension) ? "man" : INFO.test(extension) ? "info" : undefined);
 }
 
 /** Whether a folder's file is one Lore reads: by its extension, under a ".gz" too (ls.1.gz, notes.md.gz). */
@@ -72,6 +75,7 @@ function sniff(content: Buffer): LoaderKind | undefined {
   if (/^(<!doctype html|<html|<\?xml[^>]*>\s*<!doctype html)/.test(start)) return "html";
   if (start.startsWith("{") || start.startsWith("[")) return "json";
   if (looksLikeRoff(content)) return "man";
+  if (looksLikeInfo(content)) return "info";
   return "text";
 }
 
@@ -79,6 +83,7 @@ function detectUnpacked(fileName: string, content: Buffer): LoaderKind {
   const byName = kindByName(fileName);
   // A file named like a manual page that is not roff source ("notes.1" in plain words) is read as text.
   if (byName === "man") return looksLikeRoff(content) ? "man" : "text";
+  if (byName === "info") return looksLikeInfo(content) ? "info" : "text";
   if (byName) return byName;
   const sniffed = extname(fileName) === "" ? sniff(content) : undefined;
   if (sniffed) return sniffed;
@@ -103,6 +108,8 @@ export async function loadDocument(packedName: string, packed: Buffer): Promise<
         return loadRst(content, fileName);
       case "asciidoc":
         return loadAsciiDoc(content, fileName);
+      case "info":
+        return loadInfo(content, fileName);
       case "man":
         return loadManPage(content, fileName);
       case "text":

@@ -36,7 +36,7 @@ const CODE_END = /[;{}\\|=]$/;
  * The wrap width of a hard-wrapped text: the width that only a few lines exceed (code and tables run
  * over it now and then). Zero when there are too few lines to tell.
  */
-function wrapWidth(lines: readonly string[]): number {
+export function wrapWidth(lines: readonly string[]): number {
   const widths = lines.filter((l) => l.trim() !== "").map((l) => displayWidth(l.trimEnd())).sort((a, b) => a - b);
   if (widths.length < 20) return 0;
   const width = widths[Math.floor(widths.length * 0.95)]!;
@@ -51,9 +51,10 @@ function wrapWidth(lines: readonly string[]): number {
  * column, not a list item or a log line); such breaks become one space, or nothing inside a hyphenated
  * word. A listing's lines are short of the width or start blocks of their own, so they keep their breaks.
  */
-export function joinWrappedText(text: string): string {
+export function joinWrappedText(text: string, fileWidth?: number): string {
   const lines = text.split("\n");
-  const width = wrapWidth(lines);
+  // A part of a file (one node of a manual) is wrapped at the whole file's width, which it may be too short to show.
+  const width = fileWidth ?? wrapWidth(lines);
   if (width === 0) return text;
   const cutWords = cutWordJoiner(text);
   const out: string[] = [];
