@@ -48,7 +48,7 @@ function requestArguments(rest: string): string[] {
 const LAYOUT = new Set([
   "PD", "ad", "na", "hy", "nh", "ne", "in", "ti", "ft", "ps", "vs", "ll", "lt", "pl", "ta", "bp", "hw", "so", "ds", "nr",
   "rr", "rm", "tr", "cs", "ss", "fam", "mso", "do", "cp", "ev", "ch", "wh", "it", "ig", "UC", "DT", "AT", "UE", "ME", "YS",
-  "OP", "HP", "RS", "RE", "ce", "ns", "rs", "fl", "ul", "cu", "ec", "eo", "lf", "pc", "tm", "ab", "ex", "mk", "rt", "sv",
+  "OP", "HP", "ce", "ns", "rs", "fl", "ul", "cu", "ec", "eo", "lf", "pc", "tm", "ab", "ex", "mk", "rt", "sv",
   "os", "Dd", "Os", "Bl", "El", "Bk", "Ek", "Pf", "Ns", "Sm", "Xc", "Ux", "Bx", "Lb", "Rs", "Re", "hlm", "URL", "MTO",
 ]);
 // Macros whose arguments alternate between two fonts, shown joined without spaces (".BR ls (1)" shows "ls(1)").
@@ -137,6 +137,8 @@ class ManRenderer {
   // A list item's mark (".IP \(bu"), shown before the item's first line.
   private mark = "";
   private name: string | undefined;
+  // The text of the paragraph so far: a short one indented under (.RS) is a tag, as DocBook's pages write them.
+  private paragraph = "";
 
   private text(line: string): void {
     const text = this.mark + renderEscapes(line);
@@ -148,7 +150,64 @@ class ManRenderer {
     }
     // Unfilled lines (examples, listings) keep their breaks and are indented as a listing, as `man` shows them.
     this.out.push({ text: this.fill ? text : `    ${text}`, prose: this.fill, indent: 0, opensBlock: this.lineNext });
+    this.paragraph += (this.paragraph ? " " : "") + text;
     this.lineNext = false;
+  }
+
+  /**
+   * A tbl(1) table (".TS" … ".TE") as one line a row, cells joined with " | ": its options and format
+   * lines and its rules go, and a text block ("T{" … "T}") becomes its cell's text.
+   */
+  private table(lines: readonly string[]): void {
+    let i = 0;
+    let tab = "\t";
+    if (lines[0]?.trim().endsWith(";")) {
+      tab = /tab\s*\((.)\)/.exec(lines[0])?.[1] ?? tab;
+      i = 1;
+    }
+    while (i < lines.length && !lines[i]!.trim().endsWith(".")) i++;
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let block: string[] | undefined;
+    // ".T&" brings new format lines, up to the one ending in ".".
+    let formats = false;
+    for (const line of lines.slice(i + 1)) {
+      let rest = line;
+      if (formats || /^[.']\s*T&/.test(rest)) {
+        formats = !(formats && rest.trim().endsWith("."));
+        continue;
+      }
+      if (block) {
+        if (!rest.startsWith("T}")) {
+          if (!/^[.']/.test(rest)) block.push(renderEscapes(rest).trim());
+          continue;
+        }
+        row.push(block.join(" ").trim());
+        block = undefined;
+        rest = rest.slice(2);
+        if (!rest.startsWith(tab)) {
+          rows.push(row);
+          row = [];
+          continue;
+        }
+        rest = rest.slice(1);
+      } else if (/^[.']/.test(rest) || /^\s*[_=]\s*$/.test(rest)) continue;
+      const cells = rest.split(tab);
+      for (const [j, cell] of cells.entries()) {
+        if (j === cells.length - 1 && cell.startsWith("T{")) {
+          block = cell.slice(2).trim() ? [renderEscapes(cell.slice(2)).trim()] : [];
+          break;
+        }
+        row.push(renderEscapes(cell).trim());
+      }
+      if (!block) {
+        rows.push(row);
+        row = [];
+      }
+    }
+    this.paragraphBreak();
+    for (const cells of rows) if (cells.some((c) => c !== "")) this.out.push({ text: cells.join(" | "), prose: false });
+    this.paragraphBreak();
   }
 
   /**
@@ -162,6 +221,7 @@ class ManRenderer {
 
   private paragraphBreak(): void {
     this.out.push({ text: "", prose: false });
+    this.paragraph = "";
     this.tagNext = false;
     this.lineNext = false;
     this.mark = "";
@@ -230,6 +290,21 @@ class ManRenderer {
         case "br":
           this.lineNext = true;
           break;
+        case "RS":
+          // Pages made from DocBook or AsciiDoc write an option as its tag, then its description indented
+          // under it (".sp", "\fBnofail\fP", ".RS 4", "do not report errors…", ".RE").
+          if (this.paragraph !== "" && this.paragraph.length <= 100 && !/[.:;]$/.test(this.paragraph)) this.paragraphBreak();
+          else this.lineNext = true;
+          break;
+        case "RE":
+          this.paragraphBreak();
+          break;
+        case "TS": {
+          const end = lines.findIndex((l, n) => n > i && /^[.']\s*TE\b/.test(l));
+          this.table(lines.slice(i + 1, end < 0 ? lines.length : end));
+          i = end < 0 ? lines.length : end;
+          break;
+        }
         case "TP":
         case "TQ":
           this.paragraphBreak();
