@@ -13,7 +13,7 @@ export interface ExtractedDocument {
   text: string;
   title: string | undefined;
   sections: ExtractedSection[];
-  format: "markdown" | "rst" | "asciidoc" | "man" | "info" | "text" | "html" | "pdf" | "docx" | "json";
+  format: "markdown" | "rst" | "asciidoc" | "man" | "info" | "text" | "html" | "pdf" | "docx" | "epub" | "json";
 }
 
 export interface ChunkDraft {

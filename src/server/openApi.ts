@@ -143,7 +143,7 @@ export function buildOpenApiDocument(version: string): Json {
           responses: { "200": { description: "Documents", content: { "application/json": { schema: { type: "object", properties: { documents: { type: "array", items: ref("Document") } } } } } }, ...commonErrors, "404": errorResponse("NOT_FOUND: unknown collection") },
         },
         post: {
-          summary: "Upload a file (md, rst, adoc, man page, info, txt, html, pdf, docx, json/jsonl; gzipped too) and ingest it; re-uploading unchanged content does nothing",
+          summary: "Upload a file (md, rst, adoc, man page, info, txt, html, pdf, docx, epub, json/jsonl; gzipped too) and ingest it; re-uploading unchanged content does nothing",
           requestBody: {
             required: true,
             content: {

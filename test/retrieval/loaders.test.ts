@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
 import { detectFormat, isSupportedFile, loadDocument } from "../../src/retrieval/index.js";
@@ -381,6 +382,34 @@ describe("loaders", () => {
     // The first file of a split manual holds only the index of its parts: its preamble is its text.
     const index = await loadDocument("acme.info", Buffer.from(`${info.split("\u001f")[0]}\u001f\nIndirect:\nacme.info-1: 1201\n\u001f\nTag Table:\n(Indirect)\n\u001f\nEnd Tag Table\n`));
     expect(index.text).toBe("This manual documents Acme Backup.");
+  });
+
+  it("epub: the spine's chapters in reading order, each read as HTML, without the navigation document", async () => {
+    const zip = new JSZip();
+    zip.file("mimetype", "application/epub+zip");
+    zip.file("META-INF/container.xml", '<?xml version="1.0"?><container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>');
+    zip.file(
+      "OEBPS/content.opf",
+      `<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Acme Backup &amp; Restore</dc:title></metadata>
+      <manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/><item id="c1" href="text/ch%201.xhtml" media-type="application/xhtml+xml"/><item id="c1b" href="text/ch%201.xhtml#later" media-type="application/xhtml+xml"/><item id="c2" href="text/ch2.xhtml" media-type="application/xhtml+xml"/><item id="css" href="style.css" media-type="text/css"/></manifest>
+      <spine><itemref idref="nav"/><itemref idref="c2"/><itemref idref="c1"/><itemref idref="c1b"/><itemref idref="css"/></spine></package>`,
+    );
+    zip.file("OEBPS/nav.xhtml", "<html><body><nav><ol><li><a href='text/ch2.xhtml'>Scheduling</a></li></ol></nav><p>Contents page text.</p></body></html>");
+    zip.file("OEBPS/text/ch2.xhtml", "<html><head><title>Scheduling</title></head><body><h1>Scheduling</h1><p>Backups start at 02:00.</p><h2>Retention</h2><p>Backups are kept for seven days.</p></body></html>");
+    zip.file("OEBPS/text/ch 1.xhtml", "<html><head><title>Preface</title></head><body><p>This book covers Acme Backup 2.1.</p></body></html>");
+    zip.file("OEBPS/style.css", "p { margin: 0 }");
+    const doc = await loadDocument("acme.epub", await zip.generateAsync({ type: "nodebuffer" }));
+    expect(doc.format).toBe("epub");
+    expect(doc.title).toBe("Acme Backup & Restore");
+    const sections = outline(doc);
+    expect(Object.keys(sections)).toEqual(["Scheduling", "Scheduling > Retention", "Preface"]);
+    expect(sections["Scheduling > Retention"]).toBe("Backups are kept for seven days.");
+    // The chapter listed twice in the spine (once per fragment) is read once, after the one before it.
+    expect(doc.text.match(/This book covers/g)).toHaveLength(1);
+    expect(doc.text.indexOf("Backups start")).toBeLessThan(doc.text.indexOf("This book covers"));
+    expect(doc.text).not.toContain("Contents page text");
+    expect(detectFormat("upload", await zip.generateAsync({ type: "nodebuffer" }))).toBe("epub");
+    await expect(loadDocument("broken.epub", Buffer.from("PK\u0003\u0004 not a zip"))).rejects.toMatchObject({ code: "PARSE_FAILED" });
   });
 
   it("every fixture's sections lie inside its text", async () => {

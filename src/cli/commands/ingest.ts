@@ -38,7 +38,7 @@ export const ingestCommand: CliCommand = {
     "Usage: lore ingest <path> [--collection c] [--tag t]... [--acl group]... [--reembed] [--json]",
     "",
     "Reads .md, .markdown, .rst, .adoc, man pages (.1-.9), .info, .txt, .html, .htm, .pdf, .docx,",
-    ".json, .jsonl, and any of these gzipped (ls.1.gz); folders recursively, dotfiles ignored.",
+    ".epub, .json, .jsonl, and any of these gzipped (ls.1.gz); folders recursively, dotfiles ignored.",
     "Documents are identified by their path as given; re-running skips unchanged files, replaces",
     "changed ones and deletes documents whose files were removed from the folder.",
     "A file that cannot be parsed is reported and the rest goes on (exit code 1 if any failed).",

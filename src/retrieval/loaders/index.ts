@@ -3,6 +3,7 @@ import { gunzipSync } from "node:zlib";
 import { LoreError } from "../../errors/index.js";
 import type { ExtractedDocument } from "../types.js";
 import { loadDocx } from "./docxLoader.js";
+import { loadEpub } from "./epubLoader.js";
 import { loadHtml } from "./htmlLoader.js";
 import { loadJson, loadJsonLines } from "./jsonLoader.js";
 import { loadMarkdown } from "./markdownLoader.js";
@@ -14,7 +15,7 @@ import { loadManPage, looksLikeRoff } from "./manPageLoader.js";
 import { loadAsciiDoc } from "./asciidocLoader.js";
 import { loadText } from "./textLoader.js";
 
-export type LoaderKind = "markdown" | "rst" | "asciidoc" | "man" | "info" | "text" | "html" | "pdf" | "docx" | "json" | "jsonl";
+export type LoaderKind = "markdown" | "rst" | "asciidoc" | "man" | "info" | "text" | "html" | "pdf" | "docx" | "epub" | "json" | "jsonl";
 
 const BY_EXTENSION: Record<string, LoaderKind> = {
   ".md": "markdown",
@@ -30,6 +31,7 @@ const BY_EXTENSION: Record<string, LoaderKind> = {
   ".xhtml": "html",
   ".pdf": "pdf",
   ".docx": "docx",
+  ".epub": "epub",
   ".json": "json",
   ".jsonl": "jsonl",
   ".ndjson": "jsonl",
@@ -69,7 +71,7 @@ function gunzipped(fileName: string, content: Buffer): { fileName: string; conte
 function sniff(content: Buffer): LoaderKind | undefined {
   const head = content.subarray(0, 1024).toString("latin1");
   if (head.startsWith("%PDF-")) return "pdf";
-  if (head.startsWith("PK\u0003\u0004")) return content.includes("word/document.xml") ? "docx" : undefined;
+  if (head.startsWith("PK\u0003\u0004")) return content.includes("word/document.xml") ? "docx" : head.includes("application/epub+zip") ? "epub" : undefined;
   if (content.includes(0)) return undefined;
   const start = head.replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, "").trimStart().toLowerCase();
   if (/^(<!doctype html|<html|<\?xml[^>]*>\s*<!doctype html)/.test(start)) return "html";
@@ -120,6 +122,8 @@ export async function loadDocument(packedName: string, packed: Buffer): Promise<
         return await loadPdf(content, fileName);
       case "docx":
         return await loadDocx(content, fileName);
+      case "epub":
+        return await loadEpub(content, fileName);
       case "json":
         return loadJson(content, fileName);
       case "jsonl":
