@@ -33,7 +33,8 @@ const isBlank = (line: string | undefined): boolean => line === undefined || lin
 
 /** Words of a cross reference's target ("gem-install" shows as "gem install", as its section title would). */
 function targetWords(target: string): string {
-  const id = target.split("#").pop() ?? target;
+  // An Antora resource id ("asciidoc:directives:ifeval.adoc") names the page last.
+  const id = target.split("#").pop()?.split(":").pop() ?? target;
   return id.replace(/\.adoc$/, "").replace(/^_+/, "").replace(/[-_]+/g, " ").trim();
 }
 
@@ -261,8 +262,9 @@ class AsciiDocRenderer {
           continue;
         }
         if (!starts.test(line)) {
-          // A cell's text carried on to the next line.
-          if (row.length > 0) row[row.length - 1] += ` ${line.trim()}`;
+          // A cell's text carried on to the next line (the cell may have completed its row already).
+          const cells = row.length > 0 ? row : rows[rows.length - 1];
+          if (cells && cells.length > 0) cells[cells.length - 1] += ` ${line.trim()}`;
           continue;
         }
         const cells = line.split(cell).slice(1).map((c) => c.trim());
