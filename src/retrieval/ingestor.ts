@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, normalize, relative, sep } from "node:path";
 import { AbortedError, isAbortError, LoreError, throwIfAborted } from "../errors/index.js";
 import type { Embedder } from "../inference/types.js";
 import type { Logger } from "../logging/index.js";
 import { chunkDocument, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, DEFAULT_CONTEXT_CHARS, indexedTextOf } from "./chunker.js";
-import { isSupportedFile, loadDocument } from "./loaders/index.js";
+import { isRecognizedContent, isSupportedFile, loadDocument, needsContentCheck } from "./loaders/index.js";
 import type { ChunkRecord, DocumentMeta, EmbeddingSignature, KnowledgeStore } from "./types.js";
 
 /** Bumped when extraction or chunking changes what a file turns into, so stored documents re-ingest. */
@@ -113,7 +113,20 @@ async function listFolder(root: string, dir: string, out: string[], skipped: str
     if (entry.name.startsWith(".")) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) await listFolder(root, full, out, skipped);
-    else if (entry.isFile()) (isSupportedFile(entry.name) ? out : skipped).push(full);
+    else if (entry.isFile()) (await readsFile(entry.name, full) ? out : skipped).push(full);
+  }
+}
+
+/** Whether a folder's file is one Lore reads: by its name, and for ambiguous names ("syslog.1") by its first bytes. */
+async function readsFile(name: string, path: string): Promise<boolean> {
+  if (!isSupportedFile(name)) return false;
+  if (!needsContentCheck(name)) return true;
+  const handle = await open(path, "r");
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(65536), 0, 65536, 0);
+    return isRecognizedContent(name, buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,7 +1,8 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEmbedder, resolveEmbeddingModel, type Embedder } from "../../src/inference/index.js";
 import { silentLogger } from "../../src/logging/index.js";
@@ -71,6 +72,19 @@ describe("Ingestor (SQLite store, all-MiniLM-L6-v2)", () => {
     expect(hits[0]).toMatchObject({ documentId: `${folder}/security-policy.pdf`, headingPath: ["Page 1"] });
     const wal = await bm25("WAL segment archive_command bucket");
     expect(wal[0]?.headingPath).toEqual(["Acme Database Runbook", "Backup", "WAL archiving"]);
+  });
+
+  it("reads a gzipped manual page in a folder, and skips rotated logs named like manual pages", async () => {
+    const pages = join(dir, "man");
+    mkdirSync(pages);
+    writeFileSync(join(pages, "acme-backup.8.gz"), gzipSync(readFileSync(fileURLToPath(new URL("../fixtures/markup/acme-backup.8", import.meta.url)))));
+    writeFileSync(join(pages, "syslog.1"), "Jan 12 10:00:01 host cron[42]: (root) CMD (run-parts /etc/cron.hourly)\n");
+    writeFileSync(join(pages, "app.log.2.gz"), gzipSync("2024-01-01 12:00:00 INFO started\n"));
+    const report = await ingestor.ingestPath(pages, { collection: "man" });
+    expect(report.files.map((f) => [f.documentId.slice(pages.length + 1), f.status])).toEqual([["acme-backup.8.gz", "added"]]);
+    expect(report.skipped).toEqual([join(pages, "app.log.2.gz"), join(pages, "syslog.1")]);
+    const hits = await bm25("keep each backup days", "man");
+    expect(hits[0]).toMatchObject({ documentId: `${pages}/acme-backup.8.gz`, headingPath: ["ACME-BACKUP(8)", "OPTIONS"] });
   });
 
   it("re-ingesting unchanged files does no work", async () => {

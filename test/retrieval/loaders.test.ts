@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { LoreError } from "../../src/errors/index.js";
-import { detectFormat, isSupportedFile, loadDocument } from "../../src/retrieval/index.js";
+import { detectFormat, isRecognizedContent, isSupportedFile, loadDocument, needsContentCheck } from "../../src/retrieval/index.js";
 import { COLUMN_GAP, joinWrappedLines, tableCellStarts, withDrawnUnderscores } from "../../src/retrieval/loaders/pdfLoader.js";
 import { joinWrappedText } from "../../src/retrieval/loaders/textLoader.js";
 import { joinHyphenatedWords } from "../../src/retrieval/loaders/lineBreakHyphens.js";
@@ -349,7 +349,7 @@ describe("loaders", () => {
     for (const markup of ["Generated for the tests", "macro definition", "\\f", "\\-", ".TP", "ad l"]) expect(doc.text, markup).not.toContain(markup);
   });
 
-  it("reads a gzipped file as the file inside (ls.1.gz), and a manual page's name with plain words as text", async () => {
+  it("reads a gzipped file as the file inside (ls.1.gz); a name like a manual page's needs roff content", async () => {
     const page = readFileSync(`${MARKUP}acme-backup.8`);
     const unpacked = await loadDocument("acme-backup.8", page);
     expect(await loadDocument("acme-backup.8.gz", gzipSync(page))).toEqual(unpacked);
@@ -359,7 +359,14 @@ describe("loaders", () => {
     expect(isSupportedFile("release.tar.gz")).toBe(false);
     expect(isSupportedFile("openssl.1ssl")).toBe(true);
     expect(isSupportedFile("find.info-2.gz")).toBe(true);
-    expect(detectFormat("notes.1", Buffer.from("Step 1 of the plan, in plain words.\n"))).toBe("text");
+    // A name like a manual page's says little ("syslog.1" is a rotated log): the content must be roff.
+    expect(() => detectFormat("syslog.1", Buffer.from("Jan 12 10:00:01 host cron[42]: started\n"))).toThrow(expect.objectContaining({ code: "UNSUPPORTED_FORMAT" }));
+    expect(needsContentCheck("syslog.1")).toBe(true);
+    expect(needsContentCheck("notes.md.gz")).toBe(false);
+    // A folder listing reads a file's first bytes only: a gzip stream cut short still unpacks as far as it goes.
+    const packed = gzipSync(page);
+    expect(isRecognizedContent("acme-backup.8.gz", packed.subarray(0, packed.length - 8))).toBe(true);
+    expect(isRecognizedContent("app.log.2.gz", gzipSync("2024-01-01 12:00:00 INFO started\n"))).toBe(false);
     expect(detectFormat("upload", page)).toBe("man");
     await expect(loadDocument("acme-backup.8.gz", page)).rejects.toMatchObject({ code: "PARSE_FAILED" });
   });

@@ -1,5 +1,5 @@
 import { extname } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { LoreError } from "../../errors/index.js";
 import type { ExtractedDocument } from "../types.js";
 import { loadDocx } from "./docxLoader.js";
@@ -57,6 +57,30 @@ export function isSupportedFile(fileName: string): boolean {
   return kindByName(fileName.replace(GZIP, "")) !== undefined;
 }
 
+/**
+ * Whether only a file's content tells if Lore reads it: a name like a manual page's ("syslog.1",
+ * "app.log.2.gz" are rotated logs) or an Info manual's. See isRecognizedContent.
+ */
+export function needsContentCheck(fileName: string): boolean {
+  const kind = kindByName(fileName.replace(GZIP, ""));
+  return kind === "man" || kind === "info";
+}
+
+/** Whether the first bytes of such a file (gzipped or not) are roff source or an Info manual, as its name says. */
+export function isRecognizedContent(fileName: string, head: Buffer): boolean {
+  let bytes = head;
+  if (GZIP.test(fileName)) {
+    try {
+      // The head of a gzip stream unpacks as far as it goes.
+      bytes = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
+    } catch {
+      return false;
+    }
+  }
+  const kind = kindByName(fileName.replace(GZIP, ""));
+  return kind === "man" ? looksLikeRoff(bytes) : kind === "info" ? looksLikeInfo(bytes) : true;
+}
+
 /** A gzipped file's name and content unpacked (Debian ships its manual pages and many docs so). */
 function gunzipped(fileName: string, content: Buffer): { fileName: string; content: Buffer } {
   if (!GZIP.test(fileName)) return { fileName, content };
@@ -83,9 +107,10 @@ function sniff(content: Buffer): LoaderKind | undefined {
 
 function detectUnpacked(fileName: string, content: Buffer): LoaderKind {
   const byName = kindByName(fileName);
-  // A file named like a manual page that is not roff source ("notes.1" in plain words) is read as text.
-  if (byName === "man") return looksLikeRoff(content) ? "man" : "text";
-  if (byName === "info") return looksLikeInfo(content) ? "info" : "text";
+  // A name like a manual page's or an Info manual's says little ("syslog.1" is a rotated log): the content decides.
+  if ((byName === "man" && !looksLikeRoff(content)) || (byName === "info" && !looksLikeInfo(content))) {
+    throw new LoreError("UNSUPPORTED_FORMAT", `${fileName}: named like ${byName === "man" ? "a manual page" : "an Info manual"}, but its content is not ${byName === "man" ? "roff source" : "an Info file"}`);
+  }
   if (byName) return byName;
   const sniffed = extname(fileName) === "" ? sniff(content) : undefined;
   if (sniffed) return sniffed;
