@@ -34,6 +34,15 @@ export const conversationIdSchema = z.string().min(1).max(128);
 
 /** A caller's ACL groups, in a body or (comma-separated) in a query string. */
 const aclGroupsSchema = z.array(z.string().min(1).max(128)).max(64);
+const tagsSchema = z.array(z.string().min(1).max(128)).max(64);
+
+/** A comma-separated form field read as a list with the same bounds as the JSON list it pairs with. */
+const commaList = (list: typeof tagsSchema, maxChars: number) =>
+  z
+    .string()
+    .max(maxChars)
+    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(list);
 
 export const askBodySchema = z
   .object({
@@ -48,9 +57,9 @@ export type AskBody = z.infer<typeof askBodySchema>;
 
 export const searchFilterSchema = z
   .object({
-    aclGroups: z.array(z.string().min(1)).max(64).optional(),
-    tags: z.array(z.string().min(1)).max(64).optional().describe("All of these tags must be present."),
-    documentIds: z.array(z.string().min(1)).max(1000).optional(),
+    aclGroups: aclGroupsSchema.optional(),
+    tags: tagsSchema.optional().describe("All of these tags must be present."),
+    documentIds: z.array(z.string().min(1).max(2048)).max(1000).optional(),
   })
   .strict();
 
@@ -74,19 +83,15 @@ export const uploadFieldsSchema = z
   .object({
     collection: collectionName.optional(),
     source: z.string().min(1).max(2048).optional().describe("Document id / source URI; defaults to the uploaded file's name."),
-    tags: z.string().max(4096).optional().describe("Comma-separated tags."),
-    acl: z.string().max(4096).optional().describe("Comma-separated ACL groups allowed to see the document (empty: everyone)."),
+    tags: commaList(tagsSchema, 4096).optional().describe("Comma-separated tags (up to 64, each up to 128 characters)."),
+    acl: commaList(aclGroupsSchema, 4096).optional().describe("Comma-separated ACL groups allowed to see the document (empty: everyone)."),
   })
   .strict();
 
 export const collectionQuerySchema = z.object({ collection: collectionName.optional() });
 
 // A query string, so short: a request line of 16 KB is the server's limit, and a percent-encoded character takes up to 12 bytes.
-const aclGroupList = z
-  .string()
-  .max(512)
-  .transform((value) => value.split(",").map((g) => g.trim()).filter(Boolean))
-  .pipe(aclGroupsSchema);
+const aclGroupList = commaList(aclGroupsSchema, 512);
 
 // Strict: a misspelt or array-encoded ACL parameter ("aclGroups[]=hr") must be refused, not read as no ACL.
 export const documentQuerySchema = collectionQuerySchema

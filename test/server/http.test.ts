@@ -191,6 +191,12 @@ describe("collections and documents", () => {
     secret.set("collection", "notes");
     secret.set("acl", "hr");
     expect((await fetch(`${url}/v1/documents`, { method: "POST", body: secret })).status).toBe(201);
+    // An ACL group longer than any caller may present would lock the document away from everyone: refused at upload.
+    const unreachable = new FormData();
+    unreachable.set("file", new Blob(["# Locked\n\nNobody could read this.\n"], { type: "text/markdown" }), "locked.md");
+    unreachable.set("acl", `hr,${"g".repeat(129)}`);
+    expect(await expectError(await fetch(`${url}/v1/documents`, { method: "POST", body: unreachable }), 400, "BAD_REQUEST")).toMatch(/acl/);
+    await expectError(await postJson("/v1/search", { query: "salaries", filter: { tags: ["t".repeat(129)] } }), 400, "BAD_REQUEST");
     const chunksOf = (query: string) => fetch(`${url}/v1/documents/payroll.md/chunks?collection=notes${query}`);
     expect((await chunksOf("")).status).toBe(200);
     const hr = (await (await chunksOf("&aclGroups=staff,hr")).json()) as { chunks: { text: string }[] };

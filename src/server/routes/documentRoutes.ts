@@ -15,12 +15,6 @@ const visibleTo =
   (document: StoredDocument): boolean =>
     groups === undefined || document.acl.length === 0 || document.acl.some((g) => groups.includes(g));
 
-const splitList = (value: string | undefined): string[] =>
-  (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 /**
  * /v1/documents: multipart upload (field "file") ingested into a collection (created on first
  * upload), list, get and delete. Document ids are source URIs and may contain "/": clients
@@ -61,8 +55,8 @@ export function documentRoutes(deps: ServiceDeps): Router {
       fileName: file.originalname,
       content: file.buffer,
       mimeType: file.mimetype,
-      tags: splitList(fields.tags),
-      acl: splitList(fields.acl),
+      tags: fields.tags ?? [],
+      acl: fields.acl ?? [],
     });
     res.status(result.status === "unchanged" ? 200 : 201).json(result);
   });
