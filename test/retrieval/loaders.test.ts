@@ -422,6 +422,41 @@ describe("loaders", () => {
     await expect(loadDocument("broken.epub", Buffer.from("PK\u0003\u0004 not a zip"))).rejects.toMatchObject({ code: "PARSE_FAILED" });
   });
 
+  it("epub: refuses a zip bomb while inflating and DRM-encrypted chapters, skips a chapter the zip lacks", async () => {
+    const CONTAINER = '<?xml version="1.0"?><container><rootfiles><rootfile full-path="content.opf"/></rootfiles></container>';
+    const book = (files: Record<string, string>, opfExtra = "") => {
+      const zip = new JSZip();
+      zip.file("META-INF/container.xml", CONTAINER);
+      zip.file(
+        "content.opf",
+        `<package><metadata><dc:title>Book</dc:title>${opfExtra}</metadata><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/><item id="b" href="b.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/><itemref idref="b"/></spine></package>`,
+      );
+      for (const [name, text] of Object.entries(files)) zip.file(name, text, { compression: "DEFLATE" });
+      return zip.generateAsync({ type: "nodebuffer" });
+    };
+    // b.xhtml is named by the package but missing: the rest of the book is read.
+    const partial = await loadDocument("partial.epub", await book({ "a.xhtml": "<p>Chapter one survives.</p>" }));
+    expect(partial.text).toBe("Chapter one survives.");
+
+    // A container.xml of 9 MB compresses to kilobytes; it is stopped at its limit while inflating.
+    const bomb = new JSZip();
+    bomb.file("META-INF/container.xml", `${CONTAINER}${" ".repeat(9 * 1024 * 1024)}`, { compression: "DEFLATE" });
+    const bombBytes = await bomb.generateAsync({ type: "nodebuffer" });
+    expect(bombBytes.length).toBeLessThan(100_000);
+    await expect(loadDocument("bomb.epub", bombBytes)).rejects.toMatchObject({ code: "PARSE_FAILED", message: expect.stringMatching(/unpacks to more than/) });
+
+    // Deep nesting in the package document costs time in proportion to its size, not depth × text.
+    const nested = `${"<x>t".repeat(20_000)}${"</x>".repeat(20_000)}`;
+    expect((await loadDocument("nested.epub", await book({ "a.xhtml": "<p>Still read.</p>" }, nested))).text).toBe("Still read.");
+
+    const drm = new JSZip();
+    drm.file("META-INF/container.xml", CONTAINER);
+    drm.file("META-INF/encryption.xml", '<encryption><EncryptedData><CipherData><CipherReference URI="a.xhtml"/></CipherData></EncryptedData></encryption>');
+    drm.file("content.opf", '<package><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>');
+    drm.file("a.xhtml", "\u0001\u00f3\u00a9 ciphertext");
+    await expect(loadDocument("drm.epub", await drm.generateAsync({ type: "nodebuffer" }))).rejects.toMatchObject({ code: "UNSUPPORTED_FORMAT", message: expect.stringMatching(/encrypted/) });
+  });
+
   it("every fixture's sections lie inside its text", async () => {
     const fixtures = [...readdirSync(FIXTURES).filter((n) => !n.startsWith("broken")).map((n) => `${FIXTURES}${n}`), ...readdirSync(MARKUP).map((n) => `${MARKUP}${n}`)];
     for (const name of fixtures) {
