@@ -457,6 +457,30 @@ describe("loaders", () => {
     await expect(loadDocument("drm.epub", await drm.generateAsync({ type: "nodebuffer" }))).rejects.toMatchObject({ code: "UNSUPPORTED_FORMAT", message: expect.stringMatching(/encrypted/) });
   });
 
+  // Inputs on which a pattern tried from every position of a long line cost its length squared or
+  // cubed (seconds to minutes each); each must still render right.
+  it("renders pathological lines of every markup without backtracking over them", async () => {
+    const load = (name: string, text: string) => loadDocument(name, Buffer.from(text));
+    const spaces = " ".repeat(20_000);
+    const listing = await load("a.adoc", `----\nx${spaces}y <1>\n----\n`);
+    expect(listing.text).toBe(`    x${spaces}y`);
+    expect((await load("b.adoc", `== Title${spaces}b ==\n\ntext\n`)).sections[0]!.headingPath).toEqual([`Title${spaces}b`]);
+    expect((await load("c.adoc", `:a: x${spaces}y\n\n{a}\n`)).text).toBe(`x${spaces}y`);
+    expect((await load("d.adoc", `see image:x[${"w ".repeat(30_000)} end\n`)).text).toContain("end");
+    expect((await load("e.adoc", `|===\n|a${spaces}b |c\n|===\n`)).text).toBe(`a${spaces}b | c`);
+    expect((await load("f.rst", `${":a".repeat(50_000)}\n`)).text).toHaveLength(100_000);
+    expect((await load("g.rst", `+---+\n| x${spaces}y |\n+---+\n`)).text.trim()).toBe(`x${spaces}y`);
+    expect((await load("h.1", `.TH H 1\n.SH NAME\n${"\\[em]".repeat(50_000)}\n`)).text).toContain("—".repeat(50_000));
+    expect((await load("i.1", `.TH I 1\n.SH NAME\n${"word\\\n".repeat(50_000)}end\n`)).text).toContain(`${"word".repeat(50_000)}end`);
+    // Thousands of nested mdoc macros on one line: read, not refused for a blown stack.
+    expect((await load("j.1", `.Dd x\n.Dt J 1\n.Sh NAME\n.Op${" Fl".repeat(4000)}\n`)).text).toContain("[-");
+    expect((await load("k.info", `This is k.info, produced by makeinfo.\n\n\u001f\nFile: k.info,  Node: Top,  Up: (dir)\n\nTop\n***\n\n${"*note a ".repeat(50_000)}\n`)).text).toContain("*note a");
+    // A paragraph of 10,000 lines wrapped at the file's width, each ending in a word cut by a hyphen.
+    const cuts = await load("l.txt", `${Array.from({ length: 10_000 }, (_, i) => `${i ? "tion " : ""}${"word ".repeat(13)}frac-\n`).join("")}tion end.\n`);
+    expect(cuts.text).toContain("word fraction word");
+    expect(cuts.text.trim().split("\n")).toHaveLength(1);
+  });
+
   it("every fixture's sections lie inside its text", async () => {
     const fixtures = [...readdirSync(FIXTURES).filter((n) => !n.startsWith("broken")).map((n) => `${FIXTURES}${n}`), ...readdirSync(MARKUP).map((n) => `${MARKUP}${n}`)];
     for (const name of fixtures) {

@@ -1,6 +1,6 @@
 import type { ExtractedDocument } from "../types.js";
 import { decodeText } from "./decodeText.js";
-import { assembleLines, type RenderedLine } from "./renderedLines.js";
+import { assembleLines, renderInSlices, type RenderedLine } from "./renderedLines.js";
 
 /**
  * AsciiDoc (Asciidoctor, Antora sites) read as its rendered page reads: section titles split it into
@@ -10,8 +10,12 @@ import { assembleLines, type RenderedLine } from "./renderedLines.js";
  * conditionals, passthrough blocks) is dropped: left in, it reads as sentences of markup and is quoted.
  */
 
-const SECTION = /^(={1,6}|#{1,6})[ \t]+(\S.*?)(?:[ \t]+\1)?[ \t]*$/;
-const ATTRIBUTE_ENTRY = /^:(!?)([\w][\w-]*)(!?):(?:[ \t]+(.*?))?[ \t]*$/;
+// Both anchored at the start and free of a lazy scan before trailing whitespace, which backtracks over
+// the rest of a long line from every position: trailing whitespace and a closing marker are trimmed in code.
+const SECTION_START = /^(={1,6}|#{1,6})[ \t]+(?=\S)/;
+const ATTRIBUTE_ENTRY = /^:(!?)([\w][\w-]*)(!?):(?:[ \t]+(.*))?$/;
+// Callout marks at a listing line's end; matched on its last characters only (see calloutsRemoved).
+const CALLOUTS = /[ \t]*(?:\/\/|#|;;|--)?[ \t]*<(?:\d+|\.)>(?:[ \t]*<(?:\d+|\.)>)*$/;
 const BLOCK_ATTRIBUTES = /^\[(.*)\][ \t]*$/;
 const BLOCK_TITLE = /^\.([^.\s].*)$/;
 const DELIMITER = /^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|\/{4,}|--|`{3,}.*|\|={3,}|,={3,}|:={3,}|!={3,})[ \t]*$/;
@@ -44,6 +48,29 @@ function linkText(text: string, fallback: string): string {
   return shown || fallback;
 }
 
+/** A section title line's marker ("==", "##") and title, a symmetric title's closing marker ("== Title ==") left off. */
+function sectionTitle(line: string): { marker: string; title: string } | undefined {
+  const start = SECTION_START.exec(line);
+  if (!start) return undefined;
+  const marker = start[1]!;
+  let title = line.slice(start[0].length).trimEnd();
+  if (title.length > marker.length && title.endsWith(marker) && /[ \t]/.test(title[title.length - marker.length - 1]!)) {
+    title = title.slice(0, -marker.length).trimEnd();
+  }
+  return { marker, title };
+}
+
+// Callout marks and the comment they hide behind fit in this many characters at a line's end.
+const CALLOUT_TAIL_CHARS = 200;
+
+/** A listing line without its callout marks ("# <1>"), which point at notes under the listing. */
+function calloutsRemoved(code: string): string {
+  const trimmed = code.trimEnd();
+  const from = Math.max(0, trimmed.length - CALLOUT_TAIL_CHARS);
+  const callouts = CALLOUTS.exec(trimmed.slice(from));
+  return callouts ? trimmed.slice(0, from + callouts.index) : code;
+}
+
 class AsciiDocRenderer {
   readonly out: RenderedLine[] = [];
   readonly attributes = new Map<string, string>(Object.entries(BUILT_IN_ATTRIBUTES));
@@ -53,10 +80,12 @@ class AsciiDocRenderer {
 
   /** Inline markup rendered, literals (`…`) keeping their backticks. */
   readonly renderInline = (text: string): string =>
-    this.substitute(text)
-      .split(/((?<![\w\\])`[^`\n]+`(?!\w))/)
-      .map((part, i) => (i % 2 === 1 ? part.replace(/^`\+(.*)\+`$/, "`$1`") : this.formatting(part)))
-      .join("");
+    renderInSlices(text, (slice) =>
+      this.substitute(slice)
+        .split(/((?<![\w\\])`[^`\n]+`(?!\w))/)
+        .map((part, i) => (i % 2 === 1 ? part.replace(/^`\+(.*)\+`$/, "`$1`") : this.formatting(part)))
+        .join(""),
+    );
 
   /** Attribute references replaced by the values the document (or AsciiDoc) gives them; unknown ones stay. */
   private substitute(text: string): string {
@@ -76,7 +105,7 @@ class AsciiDocRenderer {
       .replace(/\b(?:kbd|btn|pass|stem|latexmath|asciimath):\[([^\]]*)\]/g, "$1")
       .replace(/\bmenu:([^\s[]+)\[([^\]]*)\]/g, (_, menu: string, items: string) => [menu, ...(items ? [items] : [])].join(" > "))
       .replace(/\bfootnote(?:ref)?:(?:[\w-]*)\[([^\]]*)\]/g, (_, note: string) => (note ? ` (${note})` : ""))
-      .replace(/\bimage:[^\s[]+\[([^\],]*)[^\]]*\]/g, "$1")
+      .replace(/\bimage:[^\s[]+\[([^\],]*)(?:,[^\]]*)?\]/g, "$1")
       .replace(/\[[.#][\w.#-]+\](?=[#*_`])/g, "")
       .replace(/(\*\*|__|##)(\S(?:.*?\S)?)\1/g, "$2")
       .replace(/(?<![\w\\*_#])([*_#])(\S(?:[^\n]*?\S)?)\1(?![\w*_#])/g, "$2")
@@ -105,7 +134,7 @@ class AsciiDocRenderer {
       const entry = ATTRIBUTE_ENTRY.exec(line);
       if (entry) {
         if (entry[1] || entry[3]) this.attributes.delete(entry[2]!.toLowerCase());
-        else this.attributes.set(entry[2]!.toLowerCase(), this.substitute(entry[4] ?? ""));
+        else this.attributes.set(entry[2]!.toLowerCase(), this.substitute((entry[4] ?? "").trim()));
         i++;
         continue;
       }
@@ -138,10 +167,10 @@ class AsciiDocRenderer {
         continue;
       }
 
-      const section = SECTION.exec(line);
+      const section = sectionTitle(line);
       if (section && afterBlank) {
-        const level = section[1]!.length;
-        const text = this.renderInline(section[2]!);
+        const level = section.marker.length;
+        const text = this.renderInline(section.title);
         if (level === 1 && this.title === undefined) {
           this.title = text;
           // The header's author and revision lines follow the title until the first blank line.
@@ -169,7 +198,9 @@ class AsciiDocRenderer {
       const paragraph = lines.slice(i, end);
       const literal = (afterBlank && /^[ \t]/.test(line) && !LIST_ITEM.test(line)) || style === "source" || style === "listing" || style === "literal";
       if (literal) {
-        const indent = Math.min(...paragraph.map((l) => /^[ \t]*/.exec(l)![0].length));
+        // A loop, not Math.min(...): a literal block of a hundred thousand lines would overflow the call stack.
+        let indent = Infinity;
+        for (const l of paragraph) indent = Math.min(indent, /^[ \t]*/.exec(l)![0].length);
         for (const code of paragraph) this.out.push({ text: `    ${code.slice(indent)}`, prose: false });
       } else {
         const label = style !== undefined && ADMONITION_STYLES.has(style) ? style : undefined;
@@ -219,7 +250,7 @@ class AsciiDocRenderer {
     if (kind === "-" || kind === "." || kind === "`") {
       for (const code of content) {
         // Callout marks ("# <1>") point at the notes under the listing; shown, they are numbers in the code.
-        const text = code.replace(/[ \t]*(?:\/\/|#|;;|--)?[ \t]*<(?:\d+|\.)>(?:[ \t]*<(?:\d+|\.)>)*[ \t]*$/, "");
+        const text = calloutsRemoved(code);
         this.out.push({ text: isBlank(text) ? "" : `    ${text}`, prose: false });
       }
       return;
@@ -253,7 +284,9 @@ class AsciiDocRenderer {
     } else {
       const sep = separator === "|" ? "\\|" : "!";
       const starts = new RegExp(`^[ \\t]*[\\d.+*<^>]*[aehlmsdv]?${sep}`);
-      const cell = new RegExp(`(?:^|[ \\t]+)[\\d.+*<^>]*[aehlmsdv]?${sep}`);
+      // A separator's leading whitespace is matched from the start of its run only: tried from each
+      // position of a long run of spaces, it would cost the run's length squared.
+      const cell = new RegExp(`(?:^|(?<![ \\t])[ \\t]+)[\\d.+*<^>]*[aehlmsdv]?${sep}`);
       let columns = 0;
       let row: string[] = [];
       for (const line of content) {

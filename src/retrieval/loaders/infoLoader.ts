@@ -16,7 +16,9 @@ const UNDERLINE: Record<string, number> = { "*": 1, "=": 2, "-": 3, ".": 4 };
 
 /** A cross reference as it reads: "*note Block size::" as "see Block size", "*Note Label: node." as "See Label". */
 function renderReferences(text: string): string {
-  return text.replace(/\*([Nn])ote[ \n]+([^:]+?):(?::|[ \n]+(?:\([^)]*\))?[^.,:]*?(?=[.,]))/g, (_, n: string, label: string) =>
+  // Bounded: a reference's label and node name are short, and an unbounded lazy scan for the colon runs
+  // over the rest of the file from every "*note" without one.
+  return text.replace(/\*([Nn])ote[ \n]+([^:]{1,300}?):(?::|[ \n]+(?:\([^)]{0,300}\))?[^.,:]{0,300}?(?=[.,]))/g, (_, n: string, label: string) =>
     `${n === "N" ? "See" : "see"} ${label.replace(/\s+/g, " ")}`,
   );
 }

@@ -4,6 +4,8 @@ const CUT_WORD = /(?<![\p{L}\d-])((?:[\p{L}\d]+-)*)([\p{L}\d]*\p{L})-\n[ \t]*(\p
 // The same cut seen from the two lines it splits: the end of the first, the start of the next.
 const CUT_LINE_END = /(?<![\p{L}\d-])((?:[\p{L}\d]+-)*)([\p{L}\d]*\p{L})-$/u;
 const CUT_LINE_START = /^[ \t]*(\p{Ll}[\p{L}\d]*)/u;
+// Longer than any hyphenated compound a line ends with.
+const MAX_CUT_COMPOUND_CHARS = 200;
 
 export interface CutWordJoiner {
   /** The word a cut makes: "alternatives", or "run-time" when the document writes it so. */
@@ -30,8 +32,11 @@ export function cutWordJoiner(text: string): CutWordJoiner {
     lines(line, next) {
       const start = CUT_LINE_START.exec(next);
       if (!start) return undefined;
-      const end = CUT_LINE_END.exec(line);
-      if (end) return `${line.slice(0, end.index)}${word(end[1]!, end[2]!, start[1]!)}${next.slice(start[0].length)}`;
+      // Only the line's end can hold the cut: matched over the whole of a long joined paragraph, the
+      // pattern would be tried from every position, once per line joined.
+      const from = Math.max(0, line.length - MAX_CUT_COMPOUND_CHARS);
+      const end = CUT_LINE_END.exec(line.slice(from));
+      if (end) return `${line.slice(0, from + end.index)}${word(end[1]!, end[2]!, start[1]!)}${next.slice(start[0].length)}`;
       // A hyphen inside something that is not a word ("`--disable-au-" / "tomatic-update'") stays, with no space.
       return /\p{L}-$/u.test(line) ? `${line}${next}` : undefined;
     },

@@ -1,6 +1,6 @@
 import type { ExtractedDocument } from "../types.js";
 import { decodeText } from "./decodeText.js";
-import { assembleLines, type RenderedLine } from "./renderedLines.js";
+import { assembleLines, renderInSlices, type RenderedLine } from "./renderedLines.js";
 
 /**
  * Manual pages in their roff source (man(7) macros, as /usr/share/man ships them; the common mdoc(7)
@@ -23,6 +23,10 @@ const STRINGS: Record<string, string> = { R: "®", Tm: "™", lq: "“", rq: "�
 
 /** A roff text line with its escapes rendered. */
 export function renderEscapes(line: string): string {
+  return renderInSlices(line, renderEscapesSlice);
+}
+
+function renderEscapesSlice(line: string): string {
   return line
     .replace(/\\[fF](?:\[[^\]]*\]|\(..|.)/g, "")
     .replace(/\\s[+-]?(?:\d|\(\d\d|\[\d+\])/g, "")
@@ -56,7 +60,11 @@ const ALTERNATING = /^(?:BR|BI|IB|IR|RB|RI)$/;
 // mdoc macros that print their arguments with a mark: ".Fl a" shows "-a", ".Op Fl v" "[-v]".
 const MDOC_INLINE = /^(?:Fl|Ar|Cm|Nm|Pa|Ev|Va|Fn|Fa|Ft|Xr|Li|Em|Sy|Dv|Er|Ic|Ql|Sq|Dq|Pq|Op|Oo|Oc|No|Ad|An|Cd|Ms|Mt|Lk|Tn|Ox|Nx|Fx|Bsx|At|St|Dl|Aq|Brq|Bq|Qq|Ta)$/;
 
-function mdocWords(args: string[], name: string): string {
+// Real pages nest inline macros a few deep (".Op Fl Ar file"); past this, macro names are read as words,
+// so a line of thousands of them costs no deeper recursion than this.
+const MAX_MDOC_NESTING = 16;
+
+function mdocWords(args: string[], name: string, depth = 0): string {
   let text = "";
   let i = 0;
   const next = (): string => {
@@ -75,10 +83,11 @@ function mdocWords(args: string[], name: string): string {
         glue = arg === "Oo";
         continue;
       }
-      const word = MDOC_INLINE.test(arg) ? mdocWords(args.slice(i), arg) : arg;
+      const nested = MDOC_INLINE.test(arg) && depth < MAX_MDOC_NESTING;
+      const word = nested ? mdocWords(args.slice(i), arg, depth + 1) : arg;
       joined += joined === "" || glue ? word : ` ${word}`;
       glue = false;
-      if (MDOC_INLINE.test(arg)) break;
+      if (nested) break;
     }
     return joined;
   };
@@ -231,8 +240,16 @@ class ManRenderer {
     const lines = source.split("\n");
     for (let i = 0; i < lines.length; i++) {
       let line = lines[i]!;
-      // A line ending in an escaped newline continues on the next.
-      while (line.endsWith("\\") && !line.endsWith("\\\\") && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!;
+      // A line ending in an escaped newline continues on the next (pieces joined once: a string rebuilt
+      // per continued line costs their count squared).
+      if (line.endsWith("\\") && !line.endsWith("\\\\")) {
+        const pieces: string[] = [];
+        while (line.endsWith("\\") && !line.endsWith("\\\\") && i + 1 < lines.length) {
+          pieces.push(line.slice(0, -1));
+          line = lines[++i]!;
+        }
+        line = pieces.join("") + line;
+      }
       const request = /^[.'][ \t]*(\S*)[ \t]*(.*)$/.exec(line);
       if (!request) {
         if (line.trim() === "") this.paragraphBreak();

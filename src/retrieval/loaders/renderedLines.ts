@@ -13,6 +13,32 @@ export interface RenderedLine {
   heading?: { level: number; text: string };
 }
 
+// The most text one pass of inline-markup rendering sees. Paragraphs are shorter; an adversarial line
+// is not, and several inline patterns backtrack over the rest of their line from each start, so a pass
+// over n characters may cost n²: slices keep that to n × this.
+const INLINE_SLICE_CHARS = 4000;
+
+/**
+ * Text rendered by `render` a slice of at most INLINE_SLICE_CHARS at a time, cut at a space (not an
+ * escaped one) so words and short markup stay whole. Text this long is a pathological line, or a
+ * paragraph long enough that markup spanning a cut is a rare loss.
+ */
+export function renderInSlices(text: string, render: (text: string) => string): string {
+  if (text.length <= INLINE_SLICE_CHARS) return render(text);
+  let out = "";
+  for (let from = 0; from < text.length; ) {
+    let to = Math.min(text.length, from + INLINE_SLICE_CHARS);
+    if (to < text.length) {
+      let space = text.lastIndexOf(" ", to);
+      while (space > from && text[space - 1] === "\\") space = text.lastIndexOf(" ", space - 1);
+      if (space > from + INLINE_SLICE_CHARS / 2) to = space;
+    }
+    out += render(text.slice(from, to));
+    from = to;
+  }
+  return out;
+}
+
 /**
  * The document text from rendered lines: a paragraph's lines joined into one line of running text
  * (as a browser shows it, and so a sentence is not quoted in fragments), runs of blank lines made one,
@@ -50,7 +76,7 @@ export function assembleLines(
   for (const [i, block] of blocks.entries()) {
     if (i > 0) text += "\n";
     const start = text.length;
-    text += block.prose ? renderInline(block.text) : block.text;
+    text += block.prose ? renderInSlices(block.text, renderInline) : block.text;
     if (block.heading) headings.push({ ...block.heading, start, bodyStart: text.length + 1 });
   }
 

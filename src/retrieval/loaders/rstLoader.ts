@@ -1,6 +1,6 @@
 import type { ExtractedDocument, ExtractedSection } from "../types.js";
 import { decodeText } from "./decodeText.js";
-import { assembleLines, type RenderedLine } from "./renderedLines.js";
+import { assembleLines, renderInSlices, type RenderedLine } from "./renderedLines.js";
 
 /**
  * reStructuredText (Sphinx and docutils sources) read as its rendered page reads: section titles
@@ -64,6 +64,10 @@ function shownText(content: string, role: string | undefined): string {
 
 /** One line's inline markup rendered: roles, references, emphasis, footnote marks; literals keep their backticks. */
 export function renderInline(line: string): string {
+  return renderInSlices(line, renderInlineSlice);
+}
+
+function renderInlineSlice(line: string): string {
   return line
     .split(/(``[^`]+(?:`[^`]+)*``)/)
     .map((part, i) => {
@@ -95,7 +99,9 @@ function blockEnd(lines: readonly string[], from: number, indent: number): numbe
 }
 
 function dedent(lines: readonly string[]): string[] {
-  const indent = Math.min(...lines.filter((l) => !isBlank(l)).map(indentOf));
+  // A loop, not Math.min(...): a block of a hundred thousand lines would overflow the call stack.
+  let indent = Infinity;
+  for (const l of lines) if (!isBlank(l)) indent = Math.min(indent, indentOf(l));
   return lines.map((l) => (isBlank(l) ? "" : l.slice(Number.isFinite(indent) ? indent : 0)));
 }
 
@@ -164,7 +170,7 @@ class RstRenderer {
             }
           }
         }
-        for (const row of lines.slice(i, end)) if (!/^\s*[+=][-=+\s]*$/.test(row)) this.out.push({ text: indent + renderInline(row.replace(/^\s*\|\s?|\s?\|\s*$/g, "").replace(/\s+\|\s+/g, " | ")), prose: false });
+        for (const row of lines.slice(i, end)) if (!/^\s*[+=][-=+\s]*$/.test(row)) this.out.push({ text: indent + renderInline(row.replace(/^\s*\|\s?|\s?\|\s*$/g, "").replace(/(?<!\s)\s+\|\s+/g, " | ")), prose: false });
         i = end;
         continue;
       }

@@ -84,8 +84,10 @@ export function joinWrappedText(text: string, fileWidth?: number): string {
     // The last piece ends with the previous line, whose end a word hyphenated across the wrap rewrites.
     const last = pieces.pop()!.trimEnd();
     const next = line.trimStart();
-    const cut = cutWords.lines(last, next);
-    if (cut !== undefined) pieces.push(cut);
+    // Only the piece's tail goes to the joiner: after a run of cut lines it holds the whole paragraph.
+    const keep = Math.max(0, last.length - 256);
+    const cut = cutWords.lines(last.slice(keep), next);
+    if (cut !== undefined) pieces.push(last.slice(0, keep), cut);
     else pieces.push(last, " ", next);
   }
   out.push(pieces.join(""));
