@@ -56,6 +56,8 @@ const configSchema = z.object({
   chunkOverlap: int(0, 5000).default(120),
   maxUploadBytes: int(1024, 1024 ** 3).default(25 * 1024 * 1024),
   askTimeoutMs: int(1000, 600000).default(60000),
+  /** A file whose parsing (in a worker thread) takes longer is skipped as PARSE_FAILED. */
+  parseTimeoutMs: int(1000, 3600000).default(120000),
   /** Days a conversation is kept (in dataDir/conversations.db) after its last turn; 0 keeps conversations in memory only. */
   conversationTtlDays: int(0, 36500).default(30),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -101,6 +103,7 @@ export const ENV_VARS: Record<string, keyof z.input<typeof configSchema>> = {
   LORE_CHUNK_OVERLAP: "chunkOverlap",
   LORE_MAX_UPLOAD_BYTES: "maxUploadBytes",
   LORE_ASK_TIMEOUT_MS: "askTimeoutMs",
+  LORE_PARSE_TIMEOUT_MS: "parseTimeoutMs",
   LORE_CONVERSATION_TTL_DAYS: "conversationTtlDays",
   LORE_LOG_LEVEL: "logLevel",
 };

@@ -12,6 +12,7 @@ export { groupNearDuplicates, type DuplicateGroupingOptions } from "./nearDuplic
 export { openKnowledgeStore } from "./openKnowledgeStore.js";
 export { COLLECTION_NAME_MAX_LENGTH, COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE, collectionNameSchema } from "./collectionName.js";
 export { findHeadings, type MarkdownHeading } from "./loaders/index.js";
+export { DocumentParser, type DocumentParserOptions } from "./loaders/index.js";
 export { loadDocument, detectFormat, isSupportedFile, needsContentCheck, isRecognizedContent, SUPPORTED_EXTENSIONS, type LoaderKind } from "./loaders/index.js";
 export { htmlToDocument, type HtmlTextOptions } from "./htmlText.js";
 export { chunkDocument, indexedTextOf, DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP, DEFAULT_CONTEXT_CHARS, type ChunkOptions } from "./chunker.js";

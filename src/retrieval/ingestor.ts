@@ -5,7 +5,7 @@ import { AbortedError, isAbortError, LoreError, throwIfAborted } from "../errors
 import type { Embedder } from "../inference/types.js";
 import type { Logger } from "../logging/index.js";
 import { chunkDocument, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, DEFAULT_CONTEXT_CHARS, indexedTextOf } from "./chunker.js";
-import { isRecognizedContent, isSupportedFile, loadDocument, needsContentCheck } from "./loaders/index.js";
+import { isRecognizedContent, isSupportedFile, loadDocument, needsContentCheck, type DocumentParser } from "./loaders/index.js";
 import type { ChunkRecord, DocumentMeta, EmbeddingSignature, KnowledgeStore } from "./types.js";
 
 /** Bumped when extraction or chunking changes what a file turns into, so stored documents re-ingest. */
@@ -79,6 +79,11 @@ export interface IngestorOptions {
   minSectionChars?: number;
   /** Section text returned around each chunk (see ChunkOptions.contextChars). Defaults to 400. */
   contextChars?: number;
+  /**
+   * Parses files off the event loop, under a time limit (a DocumentParser); without one, files are
+   * parsed inline, which suits a batch tool but stalls a server's requests for a large PDF.
+   */
+  parser?: Pick<DocumentParser, "parse">;
   logger?: Logger;
 }
 
@@ -142,8 +147,10 @@ export class Ingestor {
   private readonly store: KnowledgeStore;
   private readonly embedder: Embedder;
   private readonly logger: Logger | undefined;
+  private readonly parser: Pick<DocumentParser, "parse"> | undefined;
 
   constructor(options: IngestorOptions) {
+    this.parser = options.parser;
     this.store = options.store;
     this.embedder = options.embedder;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -301,7 +308,7 @@ export class Ingestor {
       ) {
         return { path: fileName, documentId, status: "unchanged", chunks: existing.chunkCount };
       }
-      const doc = await loadDocument(basename(fileName), content);
+      const doc = this.parser ? await this.parser.parse(basename(fileName), content) : await loadDocument(basename(fileName), content);
       if (doc.text.trim() === "") throw new LoreError("PARSE_FAILED", `${fileName}: no extractable text`);
       meta.title = doc.title;
       const drafts = chunkDocument(doc, {

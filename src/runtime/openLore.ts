@@ -12,6 +12,7 @@ import {
 } from "../inference/index.js";
 import { silentLogger, type Logger } from "../logging/index.js";
 import {
+  DocumentParser,
   Ingestor,
   LexicalReranker,
   openKnowledgeStore,
@@ -100,7 +101,9 @@ export async function openLore(config: LoreConfig, options: OpenLoreOptions = {}
     const store = await openKnowledgeStore(config, logger);
     cleanups.push(() => store.close());
 
-    const ingestor = new Ingestor({ store, embedder, chunkSize: config.chunkSize, chunkOverlap: config.chunkOverlap, logger });
+    const parser = new DocumentParser({ timeoutMs: config.parseTimeoutMs });
+    cleanups.push(() => parser.close());
+    const ingestor = new Ingestor({ store, embedder, chunkSize: config.chunkSize, chunkOverlap: config.chunkOverlap, parser, logger });
     // The default collection always exists, so a fresh server answers (abstains) instead of 404.
     await store.ensureCollection(config.defaultCollection, ingestor.signature);
     const knowledgeReport = await ingestKnowledge(config, ingestor, options, logger, progress);

@@ -5,7 +5,7 @@ import { loadConfig } from "../../config/index.js";
 import { LoreError } from "../../errors/index.js";
 import { loadEmbedder, resolveEmbeddingModel } from "../../inference/index.js";
 import { createLogger } from "../../logging/index.js";
-import { Ingestor, openKnowledgeStore, type IngestProgress, type IngestReport } from "../../retrieval/index.js";
+import { DocumentParser, Ingestor, openKnowledgeStore, type IngestProgress, type IngestReport } from "../../retrieval/index.js";
 import { collectionFlag, type CliCommand } from "./command.js";
 
 const flagsSchema = z.object({
@@ -75,9 +75,11 @@ export const ingestCommand: CliCommand = {
     process.once("SIGINT", onSignal);
     try {
       const embedder = await loadEmbedder({ model: await resolveEmbeddingModel(config), threads: config.resolvedThreads, logger });
+      const parser = new DocumentParser({ timeoutMs: config.parseTimeoutMs });
       try {
         // No logger for the ingestor: the summary below is where per-file failures are reported.
-        const ingestor = new Ingestor({ store, embedder, chunkSize: config.chunkSize, chunkOverlap: config.chunkOverlap });
+        // Parsed in a worker: the progress bar keeps moving, and a file past the time limit is skipped.
+        const ingestor = new Ingestor({ store, embedder, chunkSize: config.chunkSize, chunkOverlap: config.chunkOverlap, parser });
         const onProgress = (p: IngestProgress) => {
           if (!started) {
             bar.start(p.total, 0, { file: "", status: "" });
@@ -108,6 +110,7 @@ export const ingestCommand: CliCommand = {
         process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${summary(report, collection)}\n`);
         return report.failed > 0 ? 1 : 0;
       } finally {
+        await parser.close();
         await embedder.dispose();
       }
     } finally {

@@ -159,3 +159,5 @@ export async function loadDocument(packedName: string, packed: Buffer): Promise<
     throw new LoreError("PARSE_FAILED", `${fileName}: ${(error as Error).message}`, { cause: error });
   }
 }
+
+export { DocumentParser, type DocumentParserOptions } from "./documentParser.js";

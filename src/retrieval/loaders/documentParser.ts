@@ -1,0 +1,119 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { ErrorCodes, LoreError, type ErrorCode } from "../../errors/index.js";
+import type { ExtractedDocument } from "../types.js";
+import type { ParseReply, ParseRequest } from "./parseWorker.js";
+
+export interface DocumentParserOptions {
+  /** A file whose parsing takes longer is refused (PARSE_FAILED) and its worker replaced. */
+  timeoutMs: number;
+}
+
+interface Job {
+  request: ParseRequest;
+  resolve: (document: ExtractedDocument) => void;
+  reject: (error: LoreError) => void;
+}
+
+// Run from TypeScript sources (tests, `tsx`), the worker needs the same loader; run from dist/, none.
+const fromSource = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(fromSource ? "./parseWorker.ts" : "./parseWorker.js", import.meta.url);
+
+function startWorker(): Worker {
+  if (!fromSource) return new Worker(WORKER_URL);
+  // Node 20 does not honour `--import tsx` in a worker's execArgv: the worker registers tsx itself.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true });
+}
+
+/**
+ * Parses files in a worker thread, one at a time, so a large PDF or a pathological file never
+ * blocks the event loop that serves questions, and a parse that runs past its time limit is stopped
+ * (the worker terminated and replaced): loaders are synchronous, and nothing else can interrupt them.
+ */
+export class DocumentParser {
+  private readonly timeoutMs: number;
+  private worker: Worker | undefined;
+  private readonly queue: Job[] = [];
+  private current: { job: Job; timer: NodeJS.Timeout } | undefined;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: DocumentParserOptions) {
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  parse(fileName: string, content: Buffer): Promise<ExtractedDocument> {
+    if (this.closed) return Promise.reject(new LoreError("ABORTED", "the document parser is closed"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request: { id: this.nextId++, fileName, content: new Uint8Array(content) }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new LoreError("ABORTED", "the document parser is closed"));
+    if (this.current) this.finish(new LoreError("ABORTED", "the document parser is closed"));
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private pump(): void {
+    if (this.current || this.closed) return;
+    const job = this.queue.shift();
+    if (!job) {
+      this.worker?.unref();
+      return;
+    }
+    const worker = this.ensureWorker();
+    worker.ref();
+    const timer = setTimeout(() => {
+      this.finish(new LoreError("PARSE_FAILED", `${job.request.fileName}: parsing took longer than ${this.timeoutMs / 1000} s, so the file was skipped`));
+      void this.replaceWorker();
+    }, this.timeoutMs);
+    this.current = { job, timer };
+    worker.postMessage(job.request);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker();
+    worker.on("message", (reply: ParseReply) => {
+      if (!this.current || this.current.job.request.id !== reply.id) return;
+      if ("document" in reply) this.finish(undefined, reply.document);
+      else this.finish(new LoreError(reply.error.code in ErrorCodes ? (reply.error.code as ErrorCode) : "PARSE_FAILED", reply.error.message));
+    });
+    // A worker that dies (out of memory on a hostile file) fails its file, and the next file gets a new one.
+    worker.on("error", (error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.finish(new LoreError("PARSE_FAILED", `${this.current?.job.request.fileName ?? "a file"}: the parser failed (${error.message})`, { cause: error }));
+    });
+    worker.on("exit", () => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (this.current) this.finish(new LoreError("PARSE_FAILED", `${this.current.job.request.fileName}: the parser stopped`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private async replaceWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private finish(error: LoreError | undefined, document?: ExtractedDocument): void {
+    const current = this.current;
+    if (!current) return;
+    clearTimeout(current.timer);
+    this.current = undefined;
+    if (error) current.job.reject(error);
+    else current.job.resolve(document!);
+    this.pump();
+  }
+}

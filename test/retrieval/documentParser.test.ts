@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { DocumentParser, loadDocument } from "../../src/retrieval/index.js";
+
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/documents/${name}`, import.meta.url)));
+
+describe("DocumentParser", () => {
+  const parser = new DocumentParser({ timeoutMs: 60_000 });
+  afterAll(() => parser.close());
+
+  it("parses in a worker thread exactly as inline, one file after another", async () => {
+    const files = ["runbook.md", "security-policy.pdf", "release-guide.docx", "onboarding.html"];
+    const parsed = await Promise.all(files.map((name) => parser.parse(name, fixture(name))));
+    for (const [i, name] of files.entries()) expect(parsed[i]).toEqual(await loadDocument(name, fixture(name)));
+  });
+
+  it("keeps its error codes across the thread, and its worker after a file fails", async () => {
+    await expect(parser.parse("broken.pdf", fixture("broken.pdf"))).rejects.toMatchObject({ name: "LoreError", code: "PARSE_FAILED" });
+    await expect(parser.parse("slides.pptx", Buffer.from("PK"))).rejects.toMatchObject({ code: "UNSUPPORTED_FORMAT" });
+    expect((await parser.parse("notes.txt", fixture("notes.txt"))).text).toBe((await loadDocument("notes.txt", fixture("notes.txt"))).text);
+  });
+
+  it("leaves the event loop free while a file is parsed", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await parser.parse("security-policy.pdf", fixture("security-policy.pdf"));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("stops a parse past its time limit, and refuses work once closed", async () => {
+    // 1 ms is less than any worker takes to start and read a PDF.
+    const strict = new DocumentParser({ timeoutMs: 1 });
+    await expect(strict.parse("security-policy.pdf", fixture("security-policy.pdf"))).rejects.toMatchObject({
+      code: "PARSE_FAILED",
+      message: expect.stringMatching(/took longer than/),
+    });
+    await strict.close();
+    await expect(strict.parse("notes.txt", fixture("notes.txt"))).rejects.toMatchObject({ code: "ABORTED" });
+  });
+});
