@@ -110,7 +110,13 @@ export function buildOpenApiDocument(version: string): Json {
         post: {
           summary: "Hybrid (dense + BM25) search over a collection",
           requestBody: { required: true, content: jsonContent("SearchRequest") },
-          responses: { "200": { description: "Ranked hits", content: jsonContent("SearchResponse") }, ...commonErrors, "404": errorResponse("NOT_FOUND: unknown collection") },
+          responses: {
+            "200": { description: "Ranked hits", content: jsonContent("SearchResponse") },
+            ...commonErrors,
+            "404": errorResponse("NOT_FOUND: unknown collection"),
+            // A filter may list a thousand document ids, so a valid request can outgrow the JSON body limit.
+            "413": errorResponse("PAYLOAD_TOO_LARGE: a JSON body over 256 KiB"),
+          },
         },
       },
       "/v1/collections": {
