@@ -306,6 +306,7 @@ describe("loaders", () => {
     expect(Object.keys(sections)).toEqual(["Backup Guide", "Backup Guide > Scheduling", "Backup Guide > Scheduling > Restoring"]);
     expect(sections["Backup Guide"]).toBe("The Acme Backup tool copies a database to `/var/backups/acme` every night; see the archive format for what it writes.");
     const scheduling = sections["Backup Guide > Scheduling"]!;
+    // A link whose text is code shows the code, not the macro around it.
     expect(scheduling).toContain("Change the time with the `backup_time` setting, and see how to restore afterwards. The retention is seven days.");
     expect(scheduling).toContain("Note: A backup taken while the database is being upgraded is discarded.");
     expect(scheduling).toContain("Warning: Never run two backups at once.");

@@ -48,6 +48,22 @@ function linkText(text: string, fallback: string): string {
   return shown || fallback;
 }
 
+/** The link macros (link:, mailto:, xref:, a URL, an attribute holding a URL) whose shown text matches `shownText`. */
+function linkMacros(shownText: string): [RegExp, (target: string, shown: string) => string][] {
+  return [
+    [new RegExp(`\\b(?:link|mailto):([^\\s[]+)\\[(${shownText})\\]`, "g"), (target, shown) => linkText(shown, target)],
+    [new RegExp(`\\bxref:([^\\s[]+)\\[(${shownText})\\]`, "g"), (target, shown) => linkText(shown, targetWords(target))],
+    [new RegExp(`\\b((?:https?|ftp|file|irc):\\/\\/[^\\s[<>]+)\\[(${shownText})\\]`, "g"), (target, shown) => linkText(shown, target)],
+    [new RegExp(`(\\{[\\w][\\w-]*\\}[^\\s[]*)\\[(${shownText})\\]`, "g"), (target, shown) => linkText(shown, target)],
+  ];
+}
+const LINKS = linkMacros("[^\\]]*");
+const LINKS_WITH_CODE_TEXT = linkMacros("[^\\]`]*`[^\\]]*");
+
+function linksRendered(text: string, links: ReturnType<typeof linkMacros>): string {
+  return links.reduce((out, [pattern, shown]) => out.replace(pattern, (_: string, target: string, text: string) => shown(target, text)), text);
+}
+
 /** A section title line's marker ("==", "##") and title, a symmetric title's closing marker ("== Title ==") left off. */
 function sectionTitle(line: string): { marker: string; title: string } | undefined {
   const start = SECTION_START.exec(line);
@@ -81,7 +97,8 @@ class AsciiDocRenderer {
   /** Inline markup rendered, literals (`…`) keeping their backticks. */
   readonly renderInline = (text: string): string =>
     renderInSlices(text, (slice) =>
-      this.substitute(slice)
+      // A link whose text is code ("link:…[`Base`]") is rendered before literals are set apart, which would cut it in two.
+      linksRendered(this.substitute(slice), LINKS_WITH_CODE_TEXT)
         .split(/((?<![\w\\])`[^`\n]+`(?!\w))/)
         .map((part, i) => (i % 2 === 1 ? part.replace(/^`\+(.*)\+`$/, "`$1`") : this.formatting(part)))
         .join(""),
@@ -95,11 +112,7 @@ class AsciiDocRenderer {
   }
 
   private formatting(text: string): string {
-    return text
-      .replace(/\b(?:link|mailto):([^\s[]+)\[([^\]]*)\]/g, (_, target: string, shown: string) => linkText(shown, target))
-      .replace(/\bxref:([^\s[]+)\[([^\]]*)\]/g, (_, target: string, shown: string) => linkText(shown, targetWords(target)))
-      .replace(/\b((?:https?|ftp|file|irc):\/\/[^\s[<>]+)\[([^\]]*)\]/g, (_, target: string, shown: string) => linkText(shown, target))
-      .replace(/\{[\w][\w-]*\}[^\s[]*\[([^\]]*)\]/g, (whole: string, shown: string) => linkText(shown, whole.slice(0, whole.indexOf("["))))
+    return linksRendered(text, LINKS)
       .replace(/<<([^,>]+)(?:,\s*([^>]+))?>>/g, (_, target: string, shown: string | undefined) => shown?.trim() || targetWords(target))
       .replace(/\[\[[^\]]*\]\]|\banchor:[^\s[]+\[[^\]]*\]/g, "")
       .replace(/\b(?:kbd|btn|pass|stem|latexmath|asciimath):\[([^\]]*)\]/g, "$1")
