@@ -1,6 +1,6 @@
 // `npm run bench -- <name> [--json] [...]`: runs bench/<name>Bench.ts (kebab-case names map to
 // camelCase files: verify-signals → verifySignalsBench.ts).
-const benches = ["embed", "generate", "ingest", "query", "verify-signals"] as const;
+const benches = ["embed", "generate", "ingest", "parse", "query", "verify-signals"] as const;
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(benches as readonly string[]).includes(name)) {
   process.stderr.write(`Usage: npm run bench -- <${benches.join("|")}> [--json]\n`);

@@ -8,6 +8,12 @@ import type { ParseReply, ParseRequest } from "./parseWorker.js";
 export interface DocumentParserOptions {
   /** A file whose parsing takes longer is refused (PARSE_FAILED) and its worker replaced. */
   timeoutMs: number;
+  /**
+   * The worker's heap limit (default 4096 MiB). Reaching it usually ends only the worker, so the file
+   * fails as PARSE_FAILED; but Node's enforcement is best effort (one huge allocation can still abort
+   * the process: nodejs/node#47224), so the loaders' own size limits remain the real guard.
+   */
+  maxHeapMb?: number;
 }
 
 interface Job {
@@ -20,11 +26,13 @@ interface Job {
 const fromSource = import.meta.url.endsWith(".ts");
 const WORKER_URL = new URL(fromSource ? "./parseWorker.ts" : "./parseWorker.js", import.meta.url);
 
-function startWorker(): Worker {
-  if (!fromSource) return new Worker(WORKER_URL);
+function startWorker(maxHeapMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb };
+  if (!fromSource) return new Worker(WORKER_URL, { resourceLimits });
   // Node 20 does not honour `--import tsx` in a worker's execArgv: the worker registers tsx itself.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true });
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(bootstrap, { eval: true, resourceLimits });
 }
 
 /**
@@ -34,6 +42,7 @@ function startWorker(): Worker {
  */
 export class DocumentParser {
   private readonly timeoutMs: number;
+  private readonly maxHeapMb: number;
   private worker: Worker | undefined;
   private readonly queue: Job[] = [];
   private current: { job: Job; timer: NodeJS.Timeout } | undefined;
@@ -42,6 +51,7 @@ export class DocumentParser {
 
   constructor(options: DocumentParserOptions) {
     this.timeoutMs = options.timeoutMs;
+    this.maxHeapMb = options.maxHeapMb ?? 4096;
   }
 
   parse(fileName: string, content: Buffer): Promise<ExtractedDocument> {
@@ -80,7 +90,7 @@ export class DocumentParser {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker();
+    const worker = startWorker(this.maxHeapMb);
     worker.on("message", (reply: ParseReply) => {
       if (!this.current || this.current.job.request.id !== reply.id) return;
       if ("document" in reply) this.finish(undefined, reply.document);
