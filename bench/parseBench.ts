@@ -3,7 +3,7 @@
 // does) and through the DocumentParser's worker thread (as the server and `lore ingest` do), side by
 // side, while a timer measures how late the event loop runs.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DocumentParser, isSupportedFile, loadDocument } from "../src/retrieval/index.js";
@@ -93,7 +93,7 @@ writeBenchmarkSection(
   [
     "## parse — what reading files costs the event loop (`npm run bench -- parse`)",
     "",
-    `${machineLine()}. ${files.length} files (${(bytes / 1024).toFixed(0)} KiB) from ${dir.includes("pdf-manuals") ? "the PDF set's manuals" : "the test fixtures"}, ` +
+    `${machineLine()}. ${files.length} files (${(bytes / 1024).toFixed(0)} KiB) from \`${relative(process.cwd(), dir) || "."}\`, ` +
       `parsed in turn, median of ${rounds} rounds, inline and in the worker alternately in one run. A stall is the longest the ` +
       "event loop went without a turn (a 1 ms timer's largest gap): while a file is parsed inline, no question is answered and " +
       "no WebSocket message is read. Parsing in the worker costs a copy of the file and of its text across threads.",
