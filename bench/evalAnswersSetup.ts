@@ -70,7 +70,8 @@ export async function openEvalPipeline(corpusDir: string, chatModelPath: string 
   const dbPath = join(tmpdir(), `lore-answers-${corpusKey(corpusDir, embedder.modelSha256)}.db`);
   const collection = "eval";
   if (!existsSync(dbPath)) {
-    const partial = `${dbPath}.partial`;
+    // Per process: two evals of one corpus started together must not write into one file.
+    const partial = `${dbPath}.${process.pid}.partial`;
     rmSync(partial, { force: true });
     const store = await openEvalStore(partial);
     const report = await ingestDirectory({ store, embedder, dir: corpusDir, collection, chunking: {} });
