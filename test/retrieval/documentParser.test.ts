@@ -32,6 +32,14 @@ describe("DocumentParser", () => {
     expect(ticks).toBeGreaterThan(0);
   });
 
+  it("stops a parse past its time limit and reads the next file in a new worker", async () => {
+    // 1 ms is less than any worker takes to read a PDF; the file queued behind it must not be sent to the stuck worker.
+    const slow = parser.parse("security-policy.pdf", fixture("security-policy.pdf"), { timeoutMs: 1 });
+    const next = parser.parse("runbook.md", fixture("runbook.md"));
+    await expect(slow).rejects.toMatchObject({ code: "PARSE_FAILED", message: expect.stringMatching(/took longer than/) });
+    expect(await next).toEqual(await loadDocument("runbook.md", fixture("runbook.md")));
+  });
+
   it("stops a parse past its time limit, and refuses work once closed", async () => {
     // 1 ms is less than any worker takes to start and read a PDF.
     const strict = new DocumentParser({ timeoutMs: 1 });

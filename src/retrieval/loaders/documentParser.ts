@@ -18,6 +18,7 @@ export interface DocumentParserOptions {
 
 interface Job {
   request: ParseRequest;
+  timeoutMs: number;
   resolve: (document: ExtractedDocument) => void;
   reject: (error: LoreError) => void;
 }
@@ -54,10 +55,12 @@ export class DocumentParser {
     this.maxHeapMb = options.maxHeapMb ?? 4096;
   }
 
-  parse(fileName: string, content: Buffer): Promise<ExtractedDocument> {
+  /** The file's document; `timeoutMs` overrides the parser's limit for this file. */
+  parse(fileName: string, content: Buffer, options: { timeoutMs?: number } = {}): Promise<ExtractedDocument> {
     if (this.closed) return Promise.reject(new LoreError("ABORTED", "the document parser is closed"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, fileName, content: new Uint8Array(content) }, resolve, reject });
+      const request = { id: this.nextId++, fileName, content: new Uint8Array(content) };
+      this.queue.push({ request, timeoutMs: options.timeoutMs ?? this.timeoutMs, resolve, reject });
       this.pump();
     });
   }
@@ -81,11 +84,15 @@ export class DocumentParser {
     const worker = this.ensureWorker();
     worker.ref();
     const timer = setTimeout(() => {
-      this.finish(new LoreError("PARSE_FAILED", `${job.request.fileName}: parsing took longer than ${this.timeoutMs / 1000} s, so the file was skipped`));
-      void this.replaceWorker();
-    }, this.timeoutMs);
+      // The stuck worker is let go before the next file is sent, which must go to a new one.
+      const stuck = this.worker;
+      this.worker = undefined;
+      void stuck?.terminate();
+      this.finish(new LoreError("PARSE_FAILED", `${job.request.fileName}: parsing took longer than ${job.timeoutMs / 1000} s, so the file was skipped`));
+    }, job.timeoutMs);
     this.current = { job, timer };
-    worker.postMessage(job.request);
+    // The content is this parser's own copy: moved to the worker, not copied again.
+    worker.postMessage(job.request, [job.request.content.buffer as ArrayBuffer]);
   }
 
   private ensureWorker(): Worker {
@@ -109,12 +116,6 @@ export class DocumentParser {
     });
     this.worker = worker;
     return worker;
-  }
-
-  private async replaceWorker(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
   }
 
   private finish(error: LoreError | undefined, document?: ExtractedDocument): void {
