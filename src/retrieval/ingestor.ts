@@ -308,7 +308,9 @@ export class Ingestor {
       ) {
         return { path: fileName, documentId, status: "unchanged", chunks: existing.chunkCount };
       }
-      const doc = this.parser ? await this.parser.parse(basename(fileName), content) : await loadDocument(basename(fileName), content);
+      const doc = this.parser
+        ? await this.parser.parse(basename(fileName), content, options.signal ? { signal: options.signal } : {})
+        : await loadDocument(basename(fileName), content);
       if (doc.text.trim() === "") throw new LoreError("PARSE_FAILED", `${fileName}: no extractable text`);
       meta.title = doc.title;
       const drafts = chunkDocument(doc, {

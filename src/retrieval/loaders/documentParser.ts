@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ErrorCodes, LoreError, type ErrorCode } from "../../errors/index.js";
+import { AbortedError, ErrorCodes, LoreError, type ErrorCode } from "../../errors/index.js";
 import type { ExtractedDocument } from "../types.js";
 import type { ParseReply, ParseRequest } from "./parseWorker.js";
 
@@ -55,12 +55,40 @@ export class DocumentParser {
     this.maxHeapMb = options.maxHeapMb ?? 4096;
   }
 
-  /** The file's document; `timeoutMs` overrides the parser's limit for this file. */
-  parse(fileName: string, content: Buffer, options: { timeoutMs?: number } = {}): Promise<ExtractedDocument> {
+  /**
+   * The file's document; `timeoutMs` overrides the parser's limit for this file. An abort takes the
+   * file out of the queue, or stops its parse (the worker is replaced), and rejects with AbortedError.
+   */
+  parse(fileName: string, content: Buffer, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExtractedDocument> {
     if (this.closed) return Promise.reject(new LoreError("ABORTED", "the document parser is closed"));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new AbortedError());
     return new Promise((resolve, reject) => {
       const request = { id: this.nextId++, fileName, content: new Uint8Array(content) };
-      this.queue.push({ request, timeoutMs: options.timeoutMs ?? this.timeoutMs, resolve, reject });
+      const onAbort = () => {
+        const queued = this.queue.findIndex((j) => j === job);
+        if (queued >= 0) {
+          this.queue.splice(queued, 1);
+          reject(new AbortedError());
+        } else if (this.current?.job === job) {
+          this.dropWorker();
+          this.finish(new AbortedError());
+        }
+      };
+      const job: Job = {
+        request,
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
+        resolve: (document) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(document);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.queue.push(job);
       this.pump();
     });
   }
@@ -85,9 +113,7 @@ export class DocumentParser {
     worker.ref();
     const timer = setTimeout(() => {
       // The stuck worker is let go before the next file is sent, which must go to a new one.
-      const stuck = this.worker;
-      this.worker = undefined;
-      void stuck?.terminate();
+      this.dropWorker();
       this.finish(new LoreError("PARSE_FAILED", `${job.request.fileName}: parsing took longer than ${job.timeoutMs / 1000} s, so the file was skipped`));
     }, job.timeoutMs);
     this.current = { job, timer };
@@ -116,6 +142,13 @@ export class DocumentParser {
     });
     this.worker = worker;
     return worker;
+  }
+
+  /** Terminates the worker mid-parse; the next file starts a new one. */
+  private dropWorker(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
   }
 
   private finish(error: LoreError | undefined, document?: ExtractedDocument): void {
