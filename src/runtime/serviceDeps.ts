@@ -42,6 +42,7 @@ export function serviceDepsOf(runtime: ServedRuntime): ServiceDeps {
           content: upload.content,
           tags: upload.tags,
           acl: upload.acl,
+          ...(upload.signal ? { signal: upload.signal } : {}),
         });
         if (result.status === "failed") {
           const code = result.error && isErrorCode(result.error.code) ? result.error.code : "PARSE_FAILED";

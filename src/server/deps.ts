@@ -36,6 +36,8 @@ export interface UploadedContent {
   mimeType?: string;
   tags: string[];
   acl: string[];
+  /** Aborted when the client hangs up: the upload's parse and embedding stop. */
+  signal?: AbortSignal;
 }
 
 export interface UploadResult {

@@ -49,16 +49,27 @@ export function documentRoutes(deps: ServiceDeps): Router {
     const file = req.file;
     if (!file) throw new LoreError("BAD_REQUEST", 'Send the document as multipart/form-data in a field named "file"');
     const fields = parseInput(uploadFieldsSchema, { ...(req.body as Record<string, unknown>) }, "upload fields");
-    const result = await deps.ingestor.ingestContent({
-      collection: fields.collection ?? deps.config.defaultCollection,
-      source: fields.source ?? file.originalname,
-      fileName: file.originalname,
-      content: file.buffer,
-      mimeType: file.mimetype,
-      tags: fields.tags ?? [],
-      acl: fields.acl ?? [],
-    });
-    res.status(result.status === "unchanged" ? 200 : 201).json(result);
+    // A client that hangs up frees the parser and the embedder for the next upload.
+    const hungUp = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) hungUp.abort();
+    };
+    res.on("close", onClose);
+    try {
+      const result = await deps.ingestor.ingestContent({
+        collection: fields.collection ?? deps.config.defaultCollection,
+        source: fields.source ?? file.originalname,
+        fileName: file.originalname,
+        content: file.buffer,
+        mimeType: file.mimetype,
+        tags: fields.tags ?? [],
+        acl: fields.acl ?? [],
+        signal: hungUp.signal,
+      });
+      res.status(result.status === "unchanged" ? 200 : 201).json(result);
+    } finally {
+      res.off("close", onClose);
+    }
   });
 
   router.get("/v1/documents", async (req, res) => {
