@@ -22,6 +22,9 @@ export const ErrorCodes = {
 
 export type ErrorCode = keyof typeof ErrorCodes;
 
+/** Whether a code read back from elsewhere (a report, another thread) is one of ours. */
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ErrorCodes, code);
+
 export class LoreError extends Error {
   override readonly name: string = "LoreError";
   readonly code: ErrorCode;

@@ -147,10 +147,10 @@ export class Ingestor {
   private readonly store: KnowledgeStore;
   private readonly embedder: Embedder;
   private readonly logger: Logger | undefined;
-  private readonly parser: Pick<DocumentParser, "parse"> | undefined;
+  private readonly parser: Pick<DocumentParser, "parse">;
 
   constructor(options: IngestorOptions) {
-    this.parser = options.parser;
+    this.parser = options.parser ?? { parse: (name, content) => loadDocument(name, content) };
     this.store = options.store;
     this.embedder = options.embedder;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -308,9 +308,7 @@ export class Ingestor {
       ) {
         return { path: fileName, documentId, status: "unchanged", chunks: existing.chunkCount };
       }
-      const doc = this.parser
-        ? await this.parser.parse(basename(fileName), content, options.signal ? { signal: options.signal } : {})
-        : await loadDocument(basename(fileName), content);
+      const doc = await this.parser.parse(basename(fileName), content, options.signal ? { signal: options.signal } : {});
       if (doc.text.trim() === "") throw new LoreError("PARSE_FAILED", `${fileName}: no extractable text`);
       meta.title = doc.title;
       const drafts = chunkDocument(doc, {

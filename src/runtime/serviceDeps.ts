@@ -1,9 +1,8 @@
-import { ErrorCodes, LoreError, type ErrorCode } from "../errors/index.js";
+import { isErrorCode, LoreError } from "../errors/index.js";
 import type { EngineMetrics, TextGenerator } from "../inference/types.js";
 import type { ServiceDeps } from "../server/index.js";
 import type { LoreRuntime } from "./openLore.js";
 
-const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ErrorCodes, code);
 
 /** The parts of a runtime the server uses; a generator-less pipeline (scores only) is enough. */
 export type ServedRuntime = Pick<LoreRuntime, "config" | "logger" | "answerer" | "conversations" | "retriever" | "store" | "ingestor" | "askCapacity" | "ready"> & {

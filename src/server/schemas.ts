@@ -32,12 +32,13 @@ export const askOptionsSchema = z
 
 export const conversationIdSchema = z.string().min(1).max(128);
 
-/** A caller's ACL groups, in a body or (comma-separated) in a query string. */
-const aclGroupsSchema = z.array(z.string().min(1).max(128)).max(64);
-const tagsSchema = z.array(z.string().min(1).max(128)).max(64);
+/** ACL groups (a caller's or a document's) and tags: one bound for all, so any group given at upload can be presented. */
+const labelsSchema = z.array(z.string().min(1).max(128)).max(64);
+const aclGroupsSchema = labelsSchema;
+const tagsSchema = labelsSchema;
 
-/** A comma-separated form field read as a list with the same bounds as the JSON list it pairs with. */
-const commaList = (list: typeof tagsSchema, maxChars: number) =>
+/** A comma-separated form field or query parameter read as a list with the same bounds as the JSON list. */
+const commaList = (list: typeof labelsSchema, maxChars: number) =>
   z
     .string()
     .max(maxChars)

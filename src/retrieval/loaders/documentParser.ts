@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { AbortedError, ErrorCodes, LoreError, type ErrorCode } from "../../errors/index.js";
+import { AbortedError, isErrorCode, LoreError } from "../../errors/index.js";
 import type { ExtractedDocument } from "../types.js";
 import type { ParseReply, ParseRequest } from "./parseWorker.js";
 
@@ -71,7 +71,7 @@ export class DocumentParser {
           this.queue.splice(queued, 1);
           reject(new AbortedError());
         } else if (this.current?.job === job) {
-          this.dropWorker();
+          void this.dropWorker();
           this.finish(new AbortedError());
         }
       };
@@ -97,9 +97,7 @@ export class DocumentParser {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new LoreError("ABORTED", "the document parser is closed"));
     if (this.current) this.finish(new LoreError("ABORTED", "the document parser is closed"));
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
+    await this.dropWorker();
   }
 
   private pump(): void {
@@ -113,7 +111,7 @@ export class DocumentParser {
     worker.ref();
     const timer = setTimeout(() => {
       // The stuck worker is let go before the next file is sent, which must go to a new one.
-      this.dropWorker();
+      void this.dropWorker();
       this.finish(new LoreError("PARSE_FAILED", `${job.request.fileName}: parsing took longer than ${job.timeoutMs / 1000} s, so the file was skipped`));
     }, job.timeoutMs);
     this.current = { job, timer };
@@ -127,7 +125,7 @@ export class DocumentParser {
     worker.on("message", (reply: ParseReply) => {
       if (!this.current || this.current.job.request.id !== reply.id) return;
       if ("document" in reply) this.finish(undefined, reply.document);
-      else this.finish(new LoreError(reply.error.code in ErrorCodes ? (reply.error.code as ErrorCode) : "PARSE_FAILED", reply.error.message));
+      else this.finish(new LoreError(isErrorCode(reply.error.code) ? reply.error.code : "PARSE_FAILED", reply.error.message));
     });
     // A worker that dies (out of memory on a hostile file) fails its file, and the next file gets a new one.
     worker.on("error", (error) => {
@@ -144,11 +142,11 @@ export class DocumentParser {
     return worker;
   }
 
-  /** Terminates the worker mid-parse; the next file starts a new one. */
-  private dropWorker(): void {
+  /** Terminates the worker (mid-parse, or on close); the next file starts a new one. */
+  private async dropWorker(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    void worker?.terminate();
+    await worker?.terminate();
   }
 
   private finish(error: LoreError | undefined, document?: ExtractedDocument): void {

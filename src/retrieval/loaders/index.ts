@@ -77,8 +77,12 @@ export function isRecognizedContent(fileName: string, head: Buffer): boolean {
       return false;
     }
   }
-  const kind = kindByName(fileName.replace(GZIP, ""));
-  return kind === "man" ? looksLikeRoff(bytes) : kind === "info" ? looksLikeInfo(bytes) : true;
+  return contentFitsName(kindByName(fileName.replace(GZIP, "")), bytes);
+}
+
+/** Whether content is what a name like a manual page's or an Info manual's says; other names decide alone. */
+function contentFitsName(kind: LoaderKind | undefined, content: Buffer): boolean {
+  return kind === "man" ? looksLikeRoff(content) : kind === "info" ? looksLikeInfo(content) : true;
 }
 
 /** A gzipped file's name and content unpacked (Debian ships its manual pages and many docs so). */
@@ -108,7 +112,7 @@ function sniff(content: Buffer): LoaderKind | undefined {
 function detectUnpacked(fileName: string, content: Buffer): LoaderKind {
   const byName = kindByName(fileName);
   // A name like a manual page's or an Info manual's says little ("syslog.1" is a rotated log): the content decides.
-  if ((byName === "man" && !looksLikeRoff(content)) || (byName === "info" && !looksLikeInfo(content))) {
+  if (!contentFitsName(byName, content)) {
     throw new LoreError("UNSUPPORTED_FORMAT", `${fileName}: named like ${byName === "man" ? "a manual page" : "an Info manual"}, but its content is not ${byName === "man" ? "roff source" : "an Info file"}`);
   }
   if (byName) return byName;

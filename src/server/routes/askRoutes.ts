@@ -2,6 +2,7 @@ import { Router } from "express";
 import { askOutcome, requireCollection, startAsk, withDeadline, DEADLINE_GRACE_MS, type AskGate } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
 import type { ServerMetrics } from "../metrics.js";
+import { onHangUp } from "./hangUp.js";
 import { askBodySchema, parseJsonBody, searchBodySchema } from "../schemas.js";
 
 /** POST /v1/ask (whole verified answer as JSON) and POST /v1/search (hybrid retrieval hits). */
@@ -14,10 +15,7 @@ export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics, gate: AskGa
     const release = gate.enter();
     const control = startAsk(deps.config.askTimeoutMs + DEADLINE_GRACE_MS);
     // A client that hangs up should free its generation sequence at once, not after the answer.
-    const onClose = () => {
-      if (!res.writableFinished) control.abort();
-    };
-    res.on("close", onClose);
+    const stopWatching = onHangUp(res, () => control.abort());
     try {
       const response = await deps.answerer.askComplete({
         question: body.question,
@@ -36,7 +34,7 @@ export function askRoutes(deps: ServiceDeps, metrics: ServerMetrics, gate: AskGa
     } finally {
       release();
       control.dispose();
-      res.off("close", onClose);
+      stopWatching();
     }
   });
 

@@ -5,6 +5,7 @@ import { requireCollection } from "../askLifecycle.js";
 import type { ServiceDeps } from "../deps.js";
 import type { StoredDocument } from "../../retrieval/index.js";
 import { collectionQuerySchema, documentChunksQuerySchema, documentQuerySchema, parseInput, uploadFieldsSchema } from "../schemas.js";
+import { onHangUp } from "./hangUp.js";
 
 /**
  * ACL groups apply as in search: with the caller's groups, a document that has groups and shares none
@@ -51,10 +52,7 @@ export function documentRoutes(deps: ServiceDeps): Router {
     const fields = parseInput(uploadFieldsSchema, { ...(req.body as Record<string, unknown>) }, "upload fields");
     // A client that hangs up frees the parser and the embedder for the next upload.
     const hungUp = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) hungUp.abort();
-    };
-    res.on("close", onClose);
+    const stopWatching = onHangUp(res, () => hungUp.abort());
     try {
       const result = await deps.ingestor.ingestContent({
         collection: fields.collection ?? deps.config.defaultCollection,
@@ -68,7 +66,7 @@ export function documentRoutes(deps: ServiceDeps): Router {
       });
       res.status(result.status === "unchanged" ? 200 : 201).json(result);
     } finally {
-      res.off("close", onClose);
+      stopWatching();
     }
   });
 
