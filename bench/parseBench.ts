@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DocumentParser, isSupportedFile, loadDocument } from "../src/retrieval/index.js";
-import { machineLine, writeBenchmarkSection } from "./benchmarksFile.js";
+import { machineLine, percentile, writeBenchmarkSection } from "./benchmarksFile.js";
 
 const pdfSet = fileURLToPath(new URL("./sets/pdf-manuals/corpus", import.meta.url));
 const fixtures = fileURLToPath(new URL("../test/fixtures/typeset", import.meta.url));
@@ -56,8 +56,7 @@ async function measure(parse: (name: string, content: Buffer) => Promise<unknown
   const ms = performance.now() - started;
   await new Promise((resolve) => setTimeout(resolve, 5));
   clearInterval(timer);
-  gaps.sort((a, b) => a - b);
-  return { ms, maxLagMs: gaps.at(-1) ?? 0, p99LagMs: gaps[Math.floor(gaps.length * 0.99)] ?? 0 };
+  return { ms, maxLagMs: gaps.reduce((max, gap) => Math.max(max, gap), 0), p99LagMs: percentile(gaps, 99) || 0 };
 }
 
 const parser = new DocumentParser({ timeoutMs: 600_000 });
@@ -75,7 +74,7 @@ try {
   await parser.close();
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => percentile(xs, 50);
 const summary = (ms: Measure[]) => ({ ms: median(ms.map((m) => m.ms)), maxLagMs: median(ms.map((m) => m.maxLagMs)), p99LagMs: median(ms.map((m) => m.p99LagMs)) });
 const a = summary(inline);
 const b = summary(worker);

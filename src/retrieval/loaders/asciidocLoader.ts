@@ -1,6 +1,6 @@
 import type { ExtractedDocument } from "../types.js";
 import { decodeText } from "./decodeText.js";
-import { assembleLines, renderInSlices, type RenderedLine } from "./renderedLines.js";
+import { assembleLines, isBlank, renderInSlices, type RenderedLine } from "./renderedLines.js";
 
 /**
  * AsciiDoc (Asciidoctor, Antora sites) read as its rendered page reads: section titles split it into
@@ -33,7 +33,6 @@ const BUILT_IN_ATTRIBUTES: Record<string, string> = {
   asterisk: "*", backtick: "`", cpp: "C++", deg: "°", brvbar: "¦", lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”",
 };
 
-const isBlank = (line: string | undefined): boolean => line === undefined || line.trim() === "";
 
 /** Words of a cross reference's target ("gem-install" shows as "gem install", as its section title would). */
 function targetWords(target: string): string {

@@ -1,5 +1,8 @@
 import type { ExtractedSection } from "../types.js";
 
+/** Whether a source line is blank, or past the end of its lines. */
+export const isBlank = (line: string | undefined): boolean => line === undefined || line.trim() === "";
+
 /** A line of a lightweight-markup document (reStructuredText, AsciiDoc) as its renderer produced it. */
 export interface RenderedLine {
   text: string;

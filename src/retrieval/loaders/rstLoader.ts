@@ -1,6 +1,6 @@
 import type { ExtractedDocument, ExtractedSection } from "../types.js";
 import { decodeText } from "./decodeText.js";
-import { assembleLines, renderInSlices, type RenderedLine } from "./renderedLines.js";
+import { assembleLines, isBlank, renderInSlices, type RenderedLine } from "./renderedLines.js";
 
 /**
  * reStructuredText (Sphinx and docutils sources) read as its rendered page reads: section titles
@@ -50,7 +50,6 @@ function indentOf(line: string): number {
   return /^ */.exec(line)![0].length;
 }
 
-const isBlank = (line: string | undefined): boolean => line === undefined || line.trim() === "";
 
 /** A role's or reference's shown text: "title <target>" shows its title, "~a.b.c" its last name, "!x" x. */
 function shownText(content: string, role: string | undefined): string {
